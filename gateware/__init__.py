@@ -1,0 +1,1 @@
+"""Amaranth gateware: field arithmetic, point adder, MSM and NTT engines, AXI top."""

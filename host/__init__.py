@@ -1,0 +1,1 @@
+"""The application: exchange engine, state, accelerator backends and driver, settlement, CLI."""

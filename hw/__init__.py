@@ -1,0 +1,1 @@
+"""Board definitions, Vivado block-design and build Tcl generators, resource reports."""
