@@ -7,7 +7,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.zkel-setup
 TOOLS := tools/node_modules/.zkel-tools
 
-.PHONY: setup tools demo test test-all bench lint clean
+.PHONY: setup tools sim-tools demo test test-all bench lint clean
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 setup: $(STAMP)
 
@@ -28,16 +29,22 @@ $(TOOLS): tools/package.json
 	  cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.zkel-tools; \
 	else echo "WARNING: npm not found; snarkjs interop tests will be skipped"; fi
 
+# Icarus Verilog (Debian) for the cocotb benches of the gateware top level.
+sim-tools:
+	@command -v iverilog >/dev/null 2>&1 || { \
+	  echo "==> installing iverilog (Debian package) for the cocotb benches"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq iverilog >/dev/null; }
+
 demo: setup tools
 	$(VENV)/bin/zkel demo
 
-test: setup tools
+test: setup tools sim-tools
 	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected: failing"; exit 1; fi; exit $$rc
 
-test-all: setup tools
+test-all: setup tools sim-tools
 	$(PY) -m pytest -q -m '' ; rc=$$?; if [ $$rc -eq 5 ]; then exit 1; fi; exit $$rc
 
-bench: setup tools
+bench: setup tools sim-tools
 	$(PY) -m bench.run
 
 lint: setup

@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Callable
 
 from zkel.circuits.bn254 import G1, G2, Q, R
-from zkel.circuits.groth16.fixed_base import fixed_base_mul
+from zkel.circuits.groth16.fixed_base import FixedBase, best_window
 from zkel.circuits.groth16.qap import (
     MATRIX_A,
     domain_size_for,
@@ -88,19 +88,22 @@ def setup(
 
     g1_total = 3 + len(ic_scalars) + 2 * n_vars + len(c_scalars) + n
     g2_total = 3 + n_vars
+    g1_base = FixedBase(G1.generator(), best_window(g1_total))
+    g2_base = FixedBase(G2.generator(), best_window(g2_total))
     done = {"G1": 0, "G2": 0}
 
+    def tick(group: str, total: int) -> Callable[[int], None]:
+        def inner(k: int) -> None:
+            done[group] += k
+            report(f"{group} points", done[group], total)
+
+        return inner
+
     def g1_many(scalars: list[int]) -> list[tuple[int, int] | None]:
-        pts = fixed_base_mul(G1.generator(), scalars, progress=lambda k: _tick("G1", k))
-        return [p.affine() for p in pts]
+        return [p.affine() for p in g1_base.mul_many(scalars, tick("G1", g1_total))]
 
     def g2_many(scalars: list[int]) -> list:
-        pts = fixed_base_mul(G2.generator(), scalars, progress=lambda k: _tick("G2", k))
-        return [p.affine() for p in pts]
-
-    def _tick(group: str, k: int) -> None:
-        done[group] += k
-        report(f"{group} points", done[group], g1_total if group == "G1" else g2_total)
+        return [p.affine() for p in g2_base.mul_many(scalars, tick("G2", g2_total))]
 
     alpha1, beta1, delta1 = g1_many([alpha, beta, delta])
     beta2, gamma2, delta2 = g2_many([beta, gamma, delta])
