@@ -37,16 +37,16 @@ def domain_size_for(n_constraints: int, n_public: int) -> int:
 def qap_coefficients(r1cs: R1cs) -> list[Coeff]:
     """The A and B matrix entries of the QAP (snarkjs' zkey section 4), canonical values.
 
-    A's rows first (with the public-input rows appended), then B's.
+    In snarkjs' order: per constraint its A entries then its B entries, then the
+    public-input rows ``A[nConstraints + i][i] = 1`` for ``i = 0..nPublic``.
     """
     n_public = r1cs.n_pub_out + r1cs.n_pub_in
     n_cons = len(r1cs.constraints)
     coeffs: list[Coeff] = []
-    for c, (a, _, _) in enumerate(r1cs.constraints):
-        coeffs.extend(Coeff(MATRIX_A, c, s, v % R) for s, v in a.items() if v % R)
+    for c, (a, b, _) in enumerate(r1cs.constraints):
+        coeffs.extend(Coeff(MATRIX_A, c, s, v % R) for s, v in a.items())
+        coeffs.extend(Coeff(MATRIX_B, c, s, v % R) for s, v in b.items())
     coeffs.extend(Coeff(MATRIX_A, n_cons + s, s, 1) for s in range(n_public + 1))
-    for c, (_, b, _) in enumerate(r1cs.constraints):
-        coeffs.extend(Coeff(MATRIX_B, c, s, v % R) for s, v in b.items() if v % R)
     return coeffs
 
 

@@ -29,6 +29,11 @@ from zkel.circuits.groth16.qap import (
 )
 from zkel.circuits.snarkjs import R1cs, Zkey
 
+# Section 10 as ``snarkjs zkey new`` leaves it: a 64-byte circuit hash, then a u32
+# count of contributions (0). We write a zero hash: ``snarkjs zkey verify`` (which
+# re-derives the key from a ceremony) does not apply to a single-party key anyway.
+EMPTY_CONTRIBUTIONS = bytes(64) + (0).to_bytes(4, "little")
+
 # progress(stage, done, total)
 SetupProgress = Callable[[str, int, int], None]
 
@@ -135,5 +140,5 @@ def setup(
         b2=b2_pts,
         c=c_pts,
         h=h_pts,
-        contributions=b"",
+        contributions=EMPTY_CONTRIBUTIONS,
     )
