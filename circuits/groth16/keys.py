@@ -104,9 +104,9 @@ class VerifyingKey:
         """The file model; ``vk_alphabeta_12 = e(α, β)`` in snarkjs' Fq12 layout."""
         alphabeta = None
         if with_alphabeta:
-            from zkel.circuits.bn254.pairing import fq12_to_snarkjs, pairing
+            from zkel.circuits.bn254.pairing import fq12_to_snarkjs, pairing_snarkjs
 
-            alphabeta = fq12_to_snarkjs(pairing(self.alpha1, self.beta2))
+            alphabeta = fq12_to_snarkjs(pairing_snarkjs(self.alpha1, self.beta2))
         return SnarkjsVkey(
             n_public=self.n_public,
             alpha1=_g1_affine(self.alpha1),
