@@ -17,6 +17,9 @@ from zkel.host.cli.errors import UserError, report
 
 # (command name, module under zkel.host.cli, help text)
 SUBCOMMANDS: list[tuple[str, str, str]] = [
+    ("groth16", "groth16", "Groth16 setup, prove and verify (snarkjs-compatible files)."),
+    ("zkey", "zkey", "Inspect and export from .zkey files."),
+    ("r1cs", "r1cs", "Inspect .r1cs files."),
 ]
 
 app = typer.Typer(
@@ -30,6 +33,8 @@ app = typer.Typer(
 for _name, _module, _help in SUBCOMMANDS:
     _sub = importlib.import_module(f"zkel.host.cli.{_module}").app
     app.add_typer(_sub, name=_name, help=_help)
+
+app.command("demo")(importlib.import_module("zkel.host.cli.demo").demo)
 
 
 def main(argv: list[str] | None = None) -> int:
