@@ -112,8 +112,8 @@ def prove(
         ok = step("self-check", lambda: verify(pk.verifying_key(), public, proof))
         if not ok:
             raise ProverError(
-                "the witness does not satisfy the circuit's constraints "
-                "(the proof it gives does not verify); no proof written"
+                "the witness does not satisfy the circuit's constraints, or the key is "
+                "damaged: the proof does not verify; no proof written"
             )
     return ProofResult(proof=proof, public=public, timings=timings)
 

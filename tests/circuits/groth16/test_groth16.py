@@ -56,10 +56,12 @@ def test_tampered_proof_is_rejected(cubic_keys, cpu):
         groth16.Proof(proof.a, proof.b + g2, proof.c),
         groth16.Proof(proof.a, proof.b, proof.c + g1),
         groth16.Proof(proof.c, proof.b, proof.a),
-        groth16.Proof(-proof.a, -proof.b, proof.c),
+        groth16.Proof(-proof.a, proof.b, proof.c),
         groth16.Proof(G1.identity(), G2.identity(), G1.identity()),
     ):
         assert not groth16.verify(vk, [35], bad)
+    # Groth16 proofs are malleable: (-A, -B, C) is valid too (e(-A, -B) = e(A, B)).
+    assert groth16.verify(vk, [35], groth16.Proof(-proof.a, -proof.b, proof.c))
 
 
 def test_proof_for_one_key_fails_under_another(cubic_keys, cpu):

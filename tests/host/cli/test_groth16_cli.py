@@ -120,12 +120,16 @@ def test_truncated_zkey_exits_2(workdir, tmp_path, capsys):
 
 
 def test_corrupted_zkey_point_exits_2(workdir, tmp_path, capsys):
+    from zkel.circuits.snarkjs.binfile import parse_binfile
+
     data = bytearray((workdir / "c.zkey").read_bytes())
-    data[-40] ^= 0x55  # inside the last H point
+    bf = parse_binfile(bytes(data), "c.zkey", b"zkey", (1,))
+    h_offset = bytes(data).find(bytes(bf.sections[9]))
+    data[h_offset + 64 + 5] ^= 0x55  # x coordinate of the second H point
     (tmp_path / "x.zkey").write_bytes(bytes(data))
     code, _, err = run(capsys, "groth16", "prove", tmp_path / "x.zkey", workdir / "w.wtns",
                        tmp_path / "p.json", tmp_path / "pub.json")
-    assert code == 2 and "x.zkey" in err
+    assert code == 2 and "x.zkey" in err and "section H" in err
     assert not (tmp_path / "p.json").exists()
 
 
