@@ -1,0 +1,177 @@
+"""Writes the steps of one exchange transaction: tree, rows, indexes, witness records.
+
+The engine opens one SQLite transaction per exchange transaction and calls
+:meth:`Recorder.step` once per logged step (an oracle update and each liquidation
+it triggers are separate steps of the same SQLite transaction). A step updates,
+for every changed account in index order, the tree leaf (recording the Merkle
+update: leaves before and after with all account fields, siblings before the
+update, old and new root), the account row, the in-memory indexes, open interest,
+and appends the witness record to the ``txs`` table.
+
+Witness record (JSON; field elements as decimal strings)::
+
+    {"seq", "kind", "time", "tx": {...request fields...},
+     "message": hash signed | null, "signature": [r8x, r8y, s] | null,
+     "signer": [x, y] | null, "public": [tag, a, b, c] | null,
+     "updates": [{"index", "before": account | null, "after": account,
+                  "old_leaf", "new_leaf", "siblings": [level 0 first], "old_root",
+                  "new_root"}, ...],
+     "markets": [market state after the step, ...], "events": {...},
+     "root_before", "root_after"}
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from zkel.host.exchange.account import Account
+from zkel.host.exchange.book import RestingOrder
+from zkel.host.exchange.margin import OpenOrder
+from zkel.host.exchange.orders import Order, Signature, SignedOrder
+from zkel.host.exchange.scales import check_signed
+from zkel.host.exchange.txs import Receipt
+from zkel.host.state.leaf import leaf_hash
+
+if TYPE_CHECKING:
+    from zkel.host.exchange.engine import Exchange
+
+
+class Recorder:
+    """The write side of one :class:`Exchange`; ``seqs`` lists this transaction's records."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.ex = exchange
+        self.seqs: list[int] = []
+        self.tree_updates = 0
+
+    def begin(self) -> None:
+        self.seqs = []
+
+    # -- orders -------------------------------------------------------------------------
+    @staticmethod
+    def resting_to_dict(r: RestingOrder) -> dict:
+        return {
+            "order": r.signed.order.to_dict(),
+            "signature": r.signed.signature.to_list(),
+            "hash": str(r.order_hash),
+            "remaining": r.remaining,
+            "seq": r.seq,
+        }
+
+    @staticmethod
+    def resting_from_dict(d: dict) -> RestingOrder:
+        signed = SignedOrder(
+            Order(**d["order"]), Signature.from_seq(d["signature"]), int(d["hash"])
+        )
+        return RestingOrder(signed, d["remaining"], d["seq"])
+
+    def add_order(self, resting: RestingOrder) -> None:
+        self.ex.books[resting.signed.order.market].add(resting)
+        self.ex.orders_of.setdefault(resting.account, set()).add(resting.order_hash)
+        self._put_order(resting)
+
+    def update_order(self, resting: RestingOrder) -> None:
+        self.ex.books[resting.signed.order.market].replace(resting)
+        self._put_order(resting)
+
+    def remove_order(self, order_hash: int) -> RestingOrder:
+        for book in self.ex.books.values():
+            if order_hash in book:
+                resting = book.remove(order_hash)
+                self.ex.orders_of[resting.account].discard(order_hash)
+                self.ex.store.delete_order(order_hash)
+                return resting
+        raise KeyError(order_hash)
+
+    def _put_order(self, r: RestingOrder) -> None:
+        self.ex.store.put_order(r.order_hash, r.signed.order.market, r.seq, self.resting_to_dict(r))
+
+    def open_order_view(self, account: int) -> list[OpenOrder]:
+        """The margin view of ``account``'s resting orders."""
+        out = []
+        for h in self.ex.orders_of.get(account, ()):
+            for book in self.ex.books.values():
+                r = book.orders.get(h)
+                if r is not None:
+                    o = r.signed.order
+                    out.append(OpenOrder(o.market, o.side, o.price, r.remaining))
+        return out
+
+    # -- markets and accounts -----------------------------------------------------------
+    def set_market(self, market: Any) -> None:
+        self.ex.markets[market.market_id] = market
+        self.ex.store.put_market(market.market_id, market.to_dict())
+
+    def _write_account(self, after: Account) -> dict:
+        ex = self.ex
+        before = ex.accounts.get(after.index)
+        check_signed("collateral", after.collateral)
+        for pos in after.positions:
+            check_signed("position size", pos.size)
+            check_signed("funding index", pos.funding_index)
+        upd = ex.tree.update(after.index, leaf_hash(after))
+        self.tree_updates += 1
+        ex.store.put_account(after.index, after.to_dict())
+        for m, market in list(ex.markets.items()):
+            old = before.positions[m].size if before else 0
+            new = after.positions[m].size
+            if max(old, 0) != max(new, 0):
+                from dataclasses import replace
+
+                grown = market.open_interest + max(new, 0) - max(old, 0)
+                self.set_market(replace(market, open_interest=grown))
+        ex._index(after)
+        return {
+            "index": after.index,
+            "before": before.to_dict() if before else None,
+            "after": after.to_dict(),
+            "old_leaf": str(upd.old_leaf),
+            "new_leaf": str(upd.new_leaf),
+            "siblings": [str(s) for s in upd.siblings],
+            "old_root": str(upd.old_root),
+            "new_root": str(upd.new_root),
+        }
+
+    def step(
+        self,
+        kind: str,
+        tx: dict,
+        accounts: dict[int, Account],
+        *,
+        message: int | None = None,
+        sig: Signature | None = None,
+        signer: tuple[int, int] | None = None,
+        public: list[int] | None = None,
+        events: dict | None = None,
+    ) -> int:
+        """Apply and log one step; returns its sequence number."""
+        ex = self.ex
+        root_before = ex.tree.root
+        updates = [
+            self._write_account(acct)
+            for _, acct in sorted(accounts.items())
+            if ex.accounts.get(acct.index) != acct
+        ]
+        seq = ex.seq
+        record = {
+            "seq": seq,
+            "kind": kind,
+            "time": ex.now,
+            "tx": tx,
+            "message": str(message) if message is not None else None,
+            "signature": sig.to_list() if sig else None,
+            "signer": [str(v) for v in signer] if signer else None,
+            "public": [str(v) for v in public] if public else None,
+            "updates": updates,
+            "markets": [m.to_dict() for _, m in sorted(ex.markets.items())],
+            "events": events or {},
+            "root_before": str(root_before),
+            "root_after": str(ex.tree.root),
+        }
+        ex.store.append_tx(seq, kind, record)
+        ex.seq += 1
+        self.seqs.append(seq)
+        return seq
+
+    def receipt(self, kind: str) -> Receipt:
+        return Receipt(kind, tuple(self.seqs), self.ex.tree.root)
