@@ -41,16 +41,38 @@ def time_snarkjs(zkey: Path, wtns: Path, workdir: Path) -> tuple[float, bool]:
     for _ in range(2):
         t0 = time.perf_counter()
         subprocess.run(
-            [str(SNARKJS), "groth16", "prove", str(zkey), str(wtns),
-             str(workdir / "sj_proof.json"), str(workdir / "sj_public.json")],
-            check=True, capture_output=True,
+            [
+                str(SNARKJS),
+                "groth16",
+                "prove",
+                str(zkey),
+                str(wtns),
+                str(workdir / "sj_proof.json"),
+                str(workdir / "sj_public.json"),
+            ],
+            check=True,
+            capture_output=True,
         )
         best = min(best, time.perf_counter() - t0)
-    subprocess.run([str(SNARKJS), "zkey", "export", "verificationkey", str(zkey),
-                    str(workdir / "vk.json")], check=True, capture_output=True)
-    ok = subprocess.run([str(SNARKJS), "groth16", "verify", str(workdir / "vk.json"),
-                         str(workdir / "sj_public.json"), str(workdir / "sj_proof.json")],
-                        capture_output=True).returncode == 0
+    subprocess.run(
+        [str(SNARKJS), "zkey", "export", "verificationkey", str(zkey), str(workdir / "vk.json")],
+        check=True,
+        capture_output=True,
+    )
+    ok = (
+        subprocess.run(
+            [
+                str(SNARKJS),
+                "groth16",
+                "verify",
+                str(workdir / "vk.json"),
+                str(workdir / "sj_public.json"),
+                str(workdir / "sj_proof.json"),
+            ],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
     return best, ok
 
 
@@ -85,15 +107,21 @@ def run(quick: bool = False) -> dict:
             }
             if snarkjs_available():
                 sj, sj_ok = time_snarkjs(work / "c.zkey", work / "c.wtns", work)
-                row.update(snarkjs_prove_s=round(sj, 3), snarkjs_verified=sj_ok,
-                           ratio_zkel_over_snarkjs=round(prove_s / sj, 2))
+                row.update(
+                    snarkjs_prove_s=round(sj, 3),
+                    snarkjs_verified=sj_ok,
+                    ratio_zkel_over_snarkjs=round(prove_s / sj, 2),
+                )
             print(f"  groth16 2^{n.bit_length() - 1}: {row}", flush=True)
             rows.append(row)
-    series = {"zkel (cpu backend)": ([r["constraints"] for r in rows],
-                                     [r["zkel_prove_s"] for r in rows])}
+    series = {
+        "zkel (cpu backend)": ([r["constraints"] for r in rows], [r["zkel_prove_s"] for r in rows])
+    }
     if rows and "snarkjs_prove_s" in rows[0]:
-        series["snarkjs 0.7 (node)"] = ([r["constraints"] for r in rows],
-                                        [r["snarkjs_prove_s"] for r in rows])
+        series["snarkjs 0.7 (node)"] = (
+            [r["constraints"] for r in rows],
+            [r["snarkjs_prove_s"] for r in rows],
+        )
     plot_lines("groth16_prove", "Groth16 prove time (BN254)", "constraints", "seconds", series)
     write_json("groth16", {"rows": rows, "snarkjs": snarkjs_available()})
     last = rows[-1]

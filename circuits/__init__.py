@@ -1,1 +1,1 @@
-"""Mathematics and the proof system, pure Python: BN254, polynomials, R1CS, Groth16, snarkjs formats."""
+"""Mathematics and the proof system, pure Python: BN254, NTT, MSM, R1CS, Groth16, snarkjs files."""

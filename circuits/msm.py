@@ -247,15 +247,12 @@ def _check_lengths(points: Sequence[Any], scalars: Sequence[int]) -> None:
         raise ValueError(f"MSM needs as many scalars as points ({len(scalars)} != {len(points)})")
 
 
-def msm_g1(
-    points: Sequence[G1], scalars: Sequence[int], *, use_gmpy2: bool | None = None
-) -> G1:
+def msm_g1(points: Sequence[G1], scalars: Sequence[int], *, use_gmpy2: bool | None = None) -> G1:
     """``Σ k_i·P_i`` in G1 by Pippenger with batched affine bucket accumulation."""
     _check_lengths(points, scalars)
     num = _num(use_gmpy2)
     xs, ys = _affine_inputs(points, num)
-    live = [i for i, (x, k) in enumerate(zip(xs, scalars, strict=True))
-            if x is not None and k % R]
+    live = [i for i, (x, k) in enumerate(zip(xs, scalars, strict=True)) if x is not None and k % R]
     if not live:
         return G1.identity()
     xs = [xs[i] for i in live]
@@ -358,15 +355,12 @@ def accumulate_window_g2(
     return buckets
 
 
-def msm_g2(
-    points: Sequence[G2], scalars: Sequence[int], *, use_gmpy2: bool | None = None
-) -> G2:
+def msm_g2(points: Sequence[G2], scalars: Sequence[int], *, use_gmpy2: bool | None = None) -> G2:
     """``Σ k_i·P_i`` in G2 (points of the order-r subgroup) by Pippenger with signed digits."""
     _check_lengths(points, scalars)
     num = _num(use_gmpy2)
     xs, ys = _affine_inputs(points, num)
-    live = [i for i, (x, k) in enumerate(zip(xs, scalars, strict=True))
-            if x is not None and k % R]
+    live = [i for i, (x, k) in enumerate(zip(xs, scalars, strict=True)) if x is not None and k % R]
     if not live:
         return G2.identity()
     xs = [xs[i] for i in live]

@@ -9,6 +9,6 @@ Public API::
 """
 
 from zkel.circuits.bn254.curve import G1, G2
-from zkel.circuits.bn254.fields import Q, R, Fq, Fq2, Fr
+from zkel.circuits.bn254.fields import Fq, Fq2, Fr, Q, R
 
 __all__ = ["G1", "G2", "Q", "R", "Fq", "Fq2", "Fr"]

@@ -95,7 +95,7 @@ class _F2Ops:
 
     @staticmethod
     def canonical(a: Any) -> tuple[int, int]:
-        if not isinstance(a, (tuple, list)) or len(a) != 2:
+        if not isinstance(a, tuple | list) or len(a) != 2:
             raise ValueError("an Fq2 coordinate must be a pair (c0, c1)")
         return (_IntOps.canonical(a[0]), _IntOps.canonical(a[1]))
 
@@ -127,7 +127,7 @@ class _Point:
 
     @classmethod
     def from_affine(cls, x: Any, y: Any) -> Any:
-        """The point ``(x, y)``; ValueError when a coordinate is not below q or it is off the curve."""
+        """``(x, y)``; ValueError if a coordinate is not below q or the point is off the curve."""
         x, y = cls.OPS.canonical(x), cls.OPS.canonical(y)
         point = cls(x, y, cls.OPS.one)
         if not point.is_on_curve():

@@ -186,8 +186,12 @@ class ProvingKey:
         private_c = zkey.c[zkey.n_public + 1 :] if len(zkey.c) == zkey.n_vars else zkey.c
         if len(private_c) != zkey.n_vars - zkey.n_public - 1:
             raise InvalidKey(f"section C has {len(zkey.c)} points for {zkey.n_vars} wires")
-        for name, pts, n in (("A", zkey.a, zkey.n_vars), ("B1", zkey.b1, zkey.n_vars),
-                             ("B2", zkey.b2, zkey.n_vars), ("H", zkey.h, zkey.domain_size)):
+        for name, pts, n in (
+            ("A", zkey.a, zkey.n_vars),
+            ("B1", zkey.b1, zkey.n_vars),
+            ("B2", zkey.b2, zkey.n_vars),
+            ("H", zkey.h, zkey.domain_size),
+        ):
             if len(pts) != n:
                 raise InvalidKey(f"section {name} has {len(pts)} points, expected {n}")
         return cls(

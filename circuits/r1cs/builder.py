@@ -240,4 +240,3 @@ class _Scope:
 
     def __exit__(self, *exc: object) -> None:
         self.cs._scopes.pop()
-

@@ -33,8 +33,9 @@ def random_circuit(
     def val(v: int) -> int | None:
         return v if with_values else None
 
-    variables = [cs.private_input(f"in{i}", val(rng.choice([0, 1, rng.randrange(R)])))
-                 for i in range(3)]
+    variables = [
+        cs.private_input(f"in{i}", val(rng.choice([0, 1, rng.randrange(R)]))) for i in range(3)
+    ]
     pending_public = n_public
     while cs.n_constraints < n_constraints:
         k = rng.randrange(1, 4)
@@ -43,7 +44,9 @@ def random_circuit(
         prod = cs.mul(a, b, f"prod{cs.n_constraints}")
         variables.append(prod)
         if pending_public and rng.random() < 0.3:
-            pub = cs.public_input(f"pub{pending_public}", (lambda p=prod: p.value) if with_values else None)
+            pub = cs.public_input(
+                f"pub{pending_public}", (lambda p=prod: p.value) if with_values else None
+            )
             cs.enforce_equal(pub, prod, f"publish{pending_public}")
             variables.append(pub)
             pending_public -= 1

@@ -87,9 +87,7 @@ class LinearCombination:
             elif self.is_constant():
                 return k * self.constant_value()
             else:
-                raise TypeError(
-                    "product of two variables needs a constraint: use cs.mul(a, b)"
-                )
+                raise TypeError("product of two variables needs a constraint: use cs.mul(a, b)")
         if not isinstance(k, int):
             return NotImplemented
         k %= R

@@ -45,7 +45,9 @@ def parse_binfile(data: bytes, path: str, magic: bytes, versions: tuple[int, ...
     if len(data) < 12:
         raise FormatError(path, f"truncated: {len(data)} bytes is too short for a .{kind} header")
     if data[:4] != magic:
-        raise FormatError(path, f"not a .{kind} file (magic {bytes(data[:4])!r}, expected {magic!r})")
+        raise FormatError(
+            path, f"not a .{kind} file (magic {bytes(data[:4])!r}, expected {magic!r})"
+        )
     version, n_sections = struct.unpack_from("<II", data, 4)
     if version not in versions:
         raise FormatError(path, f"unsupported .{kind} version {version} (supported: {versions})")
@@ -71,8 +73,9 @@ def parse_binfile(data: bytes, path: str, magic: bytes, versions: tuple[int, ...
     return BinFile(path=path, version=version, sections=sections)
 
 
-def write_binfile(path: str | Path, magic: bytes, version: int,
-                  sections: list[tuple[int, bytes]]) -> None:
+def write_binfile(
+    path: str | Path, magic: bytes, version: int, sections: list[tuple[int, bytes]]
+) -> None:
     """Write a container with the sections in the given order."""
     parts = [magic, struct.pack("<II", version, len(sections))]
     for stype, payload in sections:

@@ -60,7 +60,7 @@ def _load(path: str | Path) -> Any:
 
 
 def _int(v: Any, path: str | Path, what: str, bound: int, bound_name: str) -> int:
-    if isinstance(v, bool) or not isinstance(v, (str, int)):
+    if isinstance(v, bool) or not isinstance(v, str | int):
         raise FormatError(path, f"{what}: expected a decimal string, got {type(v).__name__}")
     if isinstance(v, str):
         if not v.isdigit():
@@ -87,8 +87,10 @@ def _g1(v: Any, path: str | Path, what: str) -> G1Affine:
 
 
 def _g2(v: Any, path: str | Path, what: str) -> G2Affine:
-    coords = [tuple(_int(c, path, what, Q, "q") for c in _list(pair, 2, path, what))
-              for pair in _list(v, 3, path, what)]
+    coords = [
+        tuple(_int(c, path, what, Q, "q") for c in _list(pair, 2, path, what))
+        for pair in _list(v, 3, path, what)
+    ]
     if coords[2] == (0, 0):
         return None
     if coords[2] != (1, 0):
@@ -161,8 +163,9 @@ def write_vkey(path: str | Path, vk: VerificationKey) -> None:
         "vk_delta_2": _g2_json(vk.delta2),
     }
     if vk.alphabeta_12 is not None:
-        obj["vk_alphabeta_12"] = [[[str(c) for c in pair] for pair in row]
-                                  for row in vk.alphabeta_12]
+        obj["vk_alphabeta_12"] = [
+            [[str(c) for c in pair] for pair in row] for row in vk.alphabeta_12
+        ]
     obj["IC"] = [_g1_json(p) for p in vk.ic]
     _dump(path, obj)
 
@@ -178,13 +181,16 @@ def read_proof(path: str | Path) -> Proof:
 
 
 def write_proof(path: str | Path, proof: Proof) -> None:
-    _dump(path, {
-        "pi_a": _g1_json(proof.a),
-        "pi_b": _g2_json(proof.b),
-        "pi_c": _g1_json(proof.c),
-        "protocol": "groth16",
-        "curve": "bn128",
-    })
+    _dump(
+        path,
+        {
+            "pi_a": _g1_json(proof.a),
+            "pi_b": _g2_json(proof.b),
+            "pi_c": _g1_json(proof.c),
+            "protocol": "groth16",
+            "curve": "bn128",
+        },
+    )
 
 
 def read_public(path: str | Path) -> list[int]:

@@ -51,8 +51,11 @@ def read_r1cs(path: str | Path) -> R1cs:
     n_constraints = h.u32()
     h.end()
     if n_pub_out + n_pub_in + n_prv_in >= max(n_wires, 1):
-        raise FormatError(path, f"header: {n_pub_out + n_pub_in + n_prv_in} inputs/outputs "
-                                f"do not fit in {n_wires} wires")
+        raise FormatError(
+            path,
+            f"header: {n_pub_out + n_pub_in + n_prv_in} inputs/outputs "
+            f"do not fit in {n_wires} wires",
+        )
     c = Reader(bf.section(2, "constraints"), path, "constraints section")
     constraints = []
     for _ in range(n_constraints):
@@ -63,11 +66,15 @@ def read_r1cs(path: str | Path) -> R1cs:
                 wire = c.u32()
                 coeff = c.integer(n8)
                 if wire >= n_wires:
-                    raise FormatError(path, f"constraint {len(constraints)}: wire {wire} "
-                                            f"out of range ({n_wires} wires)")
+                    raise FormatError(
+                        path,
+                        f"constraint {len(constraints)}: wire {wire} "
+                        f"out of range ({n_wires} wires)",
+                    )
                 if coeff >= R:
-                    raise FormatError(path, f"constraint {len(constraints)}: coefficient "
-                                            "not below r")
+                    raise FormatError(
+                        path, f"constraint {len(constraints)}: coefficient not below r"
+                    )
                 lc[wire] = coeff
             triple.append(lc)
         constraints.append((triple[0], triple[1], triple[2]))
@@ -75,13 +82,14 @@ def read_r1cs(path: str | Path) -> R1cs:
     if 3 in bf.sections:
         m = Reader(bf.sections[3], path, "wire-to-label section")
         if len(bf.sections[3]) != 8 * n_wires:
-            raise FormatError(path, f"wire-to-label section has {len(bf.sections[3])} bytes, "
-                                    f"expected {8 * n_wires}")
+            raise FormatError(
+                path,
+                f"wire-to-label section has {len(bf.sections[3])} bytes, expected {8 * n_wires}",
+            )
         wire_to_label = [m.u64() for _ in range(n_wires)]
     else:
         wire_to_label = list(range(n_wires))
-    return R1cs(R, n8, n_wires, n_pub_out, n_pub_in, n_prv_in, n_labels, constraints,
-                wire_to_label)
+    return R1cs(R, n8, n_wires, n_pub_out, n_pub_in, n_prv_in, n_labels, constraints, wire_to_label)
 
 
 def _lc_bytes(lc: LinearCombination, n8: int) -> bytes:
@@ -95,13 +103,18 @@ def _lc_bytes(lc: LinearCombination, n8: int) -> bytes:
 def write_r1cs(path: str | Path, r1cs: R1cs) -> None:
     """Write ``r1cs`` byte for byte as circom does (sections 2, 1, 3)."""
     n8 = r1cs.n8
-    header = b"".join([
-        struct.pack("<I", n8), r1cs.prime.to_bytes(n8, "little"),
-        struct.pack("<IIII", r1cs.n_wires, r1cs.n_pub_out, r1cs.n_pub_in, r1cs.n_prv_in),
-        struct.pack("<Q", r1cs.n_labels), struct.pack("<I", len(r1cs.constraints)),
-    ])
-    cons = b"".join(_lc_bytes(a, n8) + _lc_bytes(b, n8) + _lc_bytes(c, n8)
-                    for a, b, c in r1cs.constraints)
+    header = b"".join(
+        [
+            struct.pack("<I", n8),
+            r1cs.prime.to_bytes(n8, "little"),
+            struct.pack("<IIII", r1cs.n_wires, r1cs.n_pub_out, r1cs.n_pub_in, r1cs.n_prv_in),
+            struct.pack("<Q", r1cs.n_labels),
+            struct.pack("<I", len(r1cs.constraints)),
+        ]
+    )
+    cons = b"".join(
+        _lc_bytes(a, n8) + _lc_bytes(b, n8) + _lc_bytes(c, n8) for a, b, c in r1cs.constraints
+    )
     labels = b"".join(struct.pack("<Q", label) for label in r1cs.wire_to_label)
     # circom writes the constraints before the header; snarkjs accepts any order
     write_binfile(path, b"r1cs", 1, [(2, cons), (1, header), (3, labels)])

@@ -24,8 +24,9 @@ def read_wtns(path: str | Path) -> list[int]:
     h.end()
     data = bf.section(2, "witness values")
     if len(data) != n * n8:
-        raise FormatError(path, f"truncated: {n} values need {n * n8} bytes, "
-                                f"section has {len(data)}")
+        raise FormatError(
+            path, f"truncated: {n} values need {n * n8} bytes, section has {len(data)}"
+        )
     values = [int.from_bytes(data[i : i + n8], "little") for i in range(0, n * n8, n8)]
     for i, v in enumerate(values):
         if v >= R:

@@ -98,17 +98,20 @@ def _decode_coords(data: memoryview, count: int, path: str, what: str) -> list[i
 
 def _g1_points(data: memoryview, n: int, path: str, what: str) -> list[G1Affine]:
     if len(data) != 64 * n:
-        raise FormatError(path, f"section {what} has {len(data)} bytes, expected {64 * n} "
-                                f"({n} G1 points)")
+        raise FormatError(
+            path, f"section {what} has {len(data)} bytes, expected {64 * n} ({n} G1 points)"
+        )
     c = _decode_coords(data, 2 * n, path, what)
-    return [None if c[2 * i] == 0 and c[2 * i + 1] == 0 else (c[2 * i], c[2 * i + 1])
-            for i in range(n)]
+    return [
+        None if c[2 * i] == 0 and c[2 * i + 1] == 0 else (c[2 * i], c[2 * i + 1]) for i in range(n)
+    ]
 
 
 def _g2_points(data: memoryview, n: int, path: str, what: str) -> list[G2Affine]:
     if len(data) != 128 * n:
-        raise FormatError(path, f"section {what} has {len(data)} bytes, expected {128 * n} "
-                                f"({n} G2 points)")
+        raise FormatError(
+            path, f"section {what} has {len(data)} bytes, expected {128 * n} ({n} G2 points)"
+        )
     c = _decode_coords(data, 4 * n, path, what)
     out: list[G2Affine] = []
     for i in range(n):
@@ -124,16 +127,16 @@ def _encode_coord(v: int) -> bytes:
 def g1_bytes(points: Sequence[G1Affine]) -> bytes:
     """G1 points in the file's form (Montgomery, infinity as zeros)."""
     zero = bytes(64)
-    return b"".join(zero if p is None else _encode_coord(p[0]) + _encode_coord(p[1])
-                    for p in points)
+    return b"".join(
+        zero if p is None else _encode_coord(p[0]) + _encode_coord(p[1]) for p in points
+    )
 
 
 def g2_bytes(points: Sequence[G2Affine]) -> bytes:
     """G2 points in the file's form (Montgomery, (c0, c1) per coordinate)."""
     zero = bytes(128)
     return b"".join(
-        zero if p is None else b"".join(_encode_coord(v) for v in (*p[0], *p[1]))
-        for p in points
+        zero if p is None else b"".join(_encode_coord(v) for v in (*p[0], *p[1])) for p in points
     )
 
 
@@ -171,8 +174,10 @@ def read_zkey(path: str | Path, *, progress: Progress | None = None) -> Zkey:
     coeffs = _read_coeffs(bf.section(4, "coefficients"), path, n_vars, domain_size)
     sections = {}
     for num, name, n, reader in (
-        (5, "A", n_vars, _g1_points), (6, "B1", n_vars, _g1_points),
-        (7, "B2", n_vars, _g2_points), (8, "C", n_private, _g1_points),
+        (5, "A", n_vars, _g1_points),
+        (6, "B1", n_vars, _g1_points),
+        (7, "B2", n_vars, _g2_points),
+        (8, "C", n_private, _g1_points),
         (9, "H", domain_size, _g1_points),
     ):
         say(name, 0, n)
@@ -180,10 +185,26 @@ def read_zkey(path: str | Path, *, progress: Progress | None = None) -> Zkey:
         say(name, n, n)
     contributions = bytes(bf.sections.get(10, b""))
     return Zkey(
-        n8q=n8q, q=Q, n8r=n8r, r=R, n_vars=n_vars, n_public=n_public,
-        domain_size=domain_size, alpha1=alpha1, beta1=beta1, beta2=beta2, gamma2=gamma2,
-        delta1=delta1, delta2=delta2, ic=ic, coeffs=coeffs, a=sections["A"],
-        b1=sections["B1"], b2=sections["B2"], c=sections["C"], h=sections["H"],
+        n8q=n8q,
+        q=Q,
+        n8r=n8r,
+        r=R,
+        n_vars=n_vars,
+        n_public=n_public,
+        domain_size=domain_size,
+        alpha1=alpha1,
+        beta1=beta1,
+        beta2=beta2,
+        gamma2=gamma2,
+        delta1=delta1,
+        delta2=delta2,
+        ic=ic,
+        coeffs=coeffs,
+        a=sections["A"],
+        b1=sections["B1"],
+        b2=sections["B2"],
+        c=sections["C"],
+        h=sections["H"],
         contributions=contributions,
     )
 
@@ -192,8 +213,11 @@ def _read_coeffs(data: memoryview, path: str, n_vars: int, domain_size: int) -> 
     r = Reader(data, path, "section 4 (coefficients)")
     count = r.u32()
     if len(data) != 4 + count * 44:
-        raise FormatError(path, f"section 4 (coefficients) has {len(data)} bytes, "
-                                f"{count} entries need {4 + count * 44}")
+        raise FormatError(
+            path,
+            f"section 4 (coefficients) has {len(data)} bytes, "
+            f"{count} entries need {4 + count * 44}",
+        )
     inv = _num(MONT_R2_INV)
     out = []
     for i in range(count):
@@ -201,8 +225,11 @@ def _read_coeffs(data: memoryview, path: str, n_vars: int, domain_size: int) -> 
         matrix, row, signal = struct.unpack_from("<III", data, base)
         raw = int.from_bytes(data[base + 12 : base + 44], "little")
         if matrix > 1 or row >= domain_size or signal >= n_vars or raw >= R:
-            raise FormatError(path, f"section 4 (coefficients): entry {i} is out of range "
-                                    f"(matrix {matrix}, row {row}, signal {signal})")
+            raise FormatError(
+                path,
+                f"section 4 (coefficients): entry {i} is out of range "
+                f"(matrix {matrix}, row {row}, signal {signal})",
+            )
         out.append(Coeff(matrix, row, signal, int(raw * inv % R)))
     return out
 
@@ -211,13 +238,19 @@ def _read_coeffs(data: memoryview, path: str, n_vars: int, domain_size: int) -> 
 def write_zkey(path: str | Path, zkey: Zkey, *, progress: Progress | None = None) -> None:
     """Write ``zkey`` in snarkjs' layout and section order."""
     say = progress or (lambda _s, _d, _t: None)
-    header = b"".join([
-        struct.pack("<I", 32), Q.to_bytes(32, "little"), struct.pack("<I", 32),
-        R.to_bytes(32, "little"),
-        struct.pack("<III", zkey.n_vars, zkey.n_public, zkey.domain_size),
-        g1_bytes([zkey.alpha1, zkey.beta1]), g2_bytes([zkey.beta2, zkey.gamma2]),
-        g1_bytes([zkey.delta1]), g2_bytes([zkey.delta2]),
-    ])
+    header = b"".join(
+        [
+            struct.pack("<I", 32),
+            Q.to_bytes(32, "little"),
+            struct.pack("<I", 32),
+            R.to_bytes(32, "little"),
+            struct.pack("<III", zkey.n_vars, zkey.n_public, zkey.domain_size),
+            g1_bytes([zkey.alpha1, zkey.beta1]),
+            g2_bytes([zkey.beta2, zkey.gamma2]),
+            g1_bytes([zkey.delta1]),
+            g2_bytes([zkey.delta2]),
+        ]
+    )
     coeff_parts = [struct.pack("<I", len(zkey.coeffs))]
     for cf in zkey.coeffs:
         coeff_parts.append(struct.pack("<III", cf.matrix, cf.constraint, cf.signal))
@@ -228,9 +261,13 @@ def write_zkey(path: str | Path, zkey: Zkey, *, progress: Progress | None = None
         3: g1_bytes(zkey.ic),
         4: b"".join(coeff_parts),
     }
-    for num, name, pts, enc in ((5, "A", zkey.a, g1_bytes), (6, "B1", zkey.b1, g1_bytes),
-                                (7, "B2", zkey.b2, g2_bytes), (8, "C", zkey.c, g1_bytes),
-                                (9, "H", zkey.h, g1_bytes)):
+    for num, name, pts, enc in (
+        (5, "A", zkey.a, g1_bytes),
+        (6, "B1", zkey.b1, g1_bytes),
+        (7, "B2", zkey.b2, g2_bytes),
+        (8, "C", zkey.c, g1_bytes),
+        (9, "H", zkey.h, g1_bytes),
+    ):
         say(name, 0, len(pts))
         payloads[num] = enc(pts)
     payloads[10] = zkey.contributions

@@ -18,8 +18,15 @@ GMPY = [True, False] if msm.HAVE_GMPY2 else [False]
 
 @pytest.mark.parametrize("use_gmpy2", GMPY)
 @settings(max_examples=30, derandomize=True, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 7), st.one_of(
-    st.integers(min_value=0, max_value=R - 1), st.sampled_from(EDGE))), max_size=40))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 7),
+            st.one_of(st.integers(min_value=0, max_value=R - 1), st.sampled_from(EDGE)),
+        ),
+        max_size=40,
+    )
+)
 def test_msm_g1_matches_naive(use_gmpy2, terms):
     points = [BASE[i] for i, _ in terms]
     scalars = [k for _, k in terms]
@@ -75,7 +82,9 @@ def test_accumulate_window_buckets():
     assert b1 == BASE[0] - BASE[1] + BASE[3]
     assert G1.from_affine(*buckets[2]) == BASE[2]
     assert msm.accumulate_window_g1(xs[:2], ys[:2], [1, 1], 1)[1] == (BASE[0] + BASE[1]).affine()
-    assert msm.accumulate_window_g1(xs[:1] * 2, [ys[0], (-BASE[0]).affine()[1]], [1, 1], 1)[1] is None
+    assert (
+        msm.accumulate_window_g1(xs[:1] * 2, [ys[0], (-BASE[0]).affine()[1]], [1, 1], 1)[1] is None
+    )
 
 
 @pytest.mark.parametrize("use_gmpy2", GMPY)

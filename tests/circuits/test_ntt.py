@@ -22,8 +22,11 @@ values = st.integers(min_value=0, max_value=R - 1)
 
 
 @settings(max_examples=30, derandomize=True, deadline=None)
-@given(st.integers(min_value=0, max_value=6).flatmap(
-    lambda k: st.lists(values, min_size=1 << k, max_size=1 << k)))
+@given(
+    st.integers(min_value=0, max_value=6).flatmap(
+        lambda k: st.lists(values, min_size=1 << k, max_size=1 << k)
+    )
+)
 def test_ntt_matches_dft_and_inverts(vals):
     assert ntt(vals) == dft(vals)
     assert intt(vals) == idft(vals)
@@ -36,8 +39,10 @@ def test_coset_variants():
         vals = [rng.randrange(R) for _ in range(n)]
         shift = rng.randrange(2, R)
         w = root_of_unity(n)
-        expected = [sum(c * pow(shift * pow(w, i, R), j, R) for j, c in enumerate(vals)) % R
-                    for i in range(n)]
+        expected = [
+            sum(c * pow(shift * pow(w, i, R), j, R) for j, c in enumerate(vals)) % R
+            for i in range(n)
+        ]
         assert coset_ntt(vals, shift) == expected
         assert coset_intt(expected, shift) == vals
 

@@ -61,8 +61,12 @@ def test_affine_api():
 
 @pytest.mark.parametrize(
     ("x", "y", "message"),
-    [(1, 3, "not on the G1 curve"), (Q, 2, r"not in \[0, q\)"), (-1, 2, r"not in \[0, q\)"),
-     ("1", 2, "must be an int")],
+    [
+        (1, 3, "not on the G1 curve"),
+        (Q, 2, r"not in \[0, q\)"),
+        (-1, 2, r"not in \[0, q\)"),
+        ("1", 2, "must be an int"),
+    ],
 )
 def test_from_affine_rejects(x, y, message):
     with pytest.raises(ValueError, match=message):

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkel.circuits.bn254 import Q, R, Fq, Fq2, Fr
+from zkel.circuits.bn254 import Fq, Fq2, Fr, Q, R
 
 fq = st.integers(min_value=0, max_value=Q - 1)
 fr = st.integers(min_value=0, max_value=R - 1)
@@ -55,4 +55,4 @@ def test_fq2_laws(a0, a1, b0, b1):
     assert u * u == Fq2((Q - 1, 0))
     if A != Fq2((0, 0)):
         assert A * A.inverse() == Fq2((1, 0))
-    assert A ** 3 == A * A * A
+    assert A**3 == A * A * A

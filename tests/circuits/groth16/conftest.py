@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from zkel.circuits.r1cs.examples import cubic, random_circuit
 from zkel.circuits import groth16
+from zkel.circuits.r1cs.examples import cubic, random_circuit
 from zkel.host.accel import kernels
 
 

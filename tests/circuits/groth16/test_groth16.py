@@ -3,9 +3,9 @@
 import pytest
 
 from tests.circuits.groth16.conftest import SeededRandom
-from zkel.circuits.r1cs.examples import cubic, random_circuit
 from zkel.circuits import groth16
 from zkel.circuits.bn254 import G1, G2, R
+from zkel.circuits.r1cs.examples import cubic, random_circuit
 
 
 def test_cubic_round_trip(cubic_keys, cpu):

@@ -43,13 +43,13 @@ def test_lagrange_basis_interpolates():
     lag = lagrange_at(tau, n)
     values = [rng.randrange(R) for _ in range(n)]
     coeffs = idft(values)
-    assert sum(v * l for v, l in zip(values, lag)) % R == poly_eval(coeffs, tau)
+    assert sum(v * l for v, l in zip(values, lag, strict=False)) % R == poly_eval(coeffs, tau)
     assert sum(lag) % R == 1
 
 
 def test_batch_inverse():
     vals = [1, 2, R - 1, 12345678901234567890]
-    assert [v * i % R for v, i in zip(vals, batch_inverse(vals))] == [1, 1, 1, 1]
+    assert [v * i % R for v, i in zip(vals, batch_inverse(vals), strict=False)] == [1, 1, 1, 1]
 
 
 def test_odd_coset_quotient_matches_naive_polynomials():
@@ -57,7 +57,7 @@ def test_odd_coset_quotient_matches_naive_polynomials():
     n = 8
     a_ev = [rng.randrange(R) for _ in range(n)]
     b_ev = [rng.randrange(R) for _ in range(n)]
-    c_ev = [x * y % R for x, y in zip(a_ev, b_ev)]
+    c_ev = [x * y % R for x, y in zip(a_ev, b_ev, strict=False)]
     got = odd_coset_quotient(AbcEvaluations(a_ev, b_ev, c_ev), kernels("cpu"))
     a, b, c = idft(a_ev), idft(b_ev), idft(c_ev)
     p = poly_mul(a, b)

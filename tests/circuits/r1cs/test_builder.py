@@ -2,9 +2,9 @@
 
 import pytest
 
-from zkel.circuits.r1cs.examples import cubic, random_circuit
 from zkel.circuits.bn254 import R
 from zkel.circuits.r1cs import LC, ConstraintSystem, UnsatisfiedConstraint
+from zkel.circuits.r1cs.examples import cubic, random_circuit
 
 
 def test_cubic_witness_and_satisfaction():

@@ -76,11 +76,19 @@ def test_zkey_content_matches_vkey():
     z = read_zkey(FIX / "interop.zkey")
     vk = read_vkey(FIX / "verification_key.json")
     assert (z.n_public, z.alpha1, z.beta2, z.gamma2, z.delta2, z.ic) == (
-        vk.n_public, vk.alpha1, vk.beta2, vk.gamma2, vk.delta2, vk.ic)
+        vk.n_public,
+        vk.alpha1,
+        vk.beta2,
+        vk.gamma2,
+        vk.delta2,
+        vk.ic,
+    )
     assert len(z.h) == z.domain_size and len(z.c) == z.n_vars - z.n_public - 1
     # public-input rows A[nConstraints + i][i] = 1 close the coefficient list
-    tail = z.coeffs[-(z.n_public + 1):]
-    assert [(c.matrix, c.signal, c.value) for c in tail] == [(0, i, 1) for i in range(z.n_public + 1)]
+    tail = z.coeffs[-(z.n_public + 1) :]
+    assert [(c.matrix, c.signal, c.value) for c in tail] == [
+        (0, i, 1) for i in range(z.n_public + 1)
+    ]
 
 
 def _sections(path):
@@ -105,7 +113,9 @@ def test_zkey_truncated_inside_h_names_the_section(tmp_path):
     h_offset = data.find(bytes(bf.sections[9]))
     p = tmp_path / "t.zkey"
     p.write_bytes(data[: h_offset + 10])
-    with pytest.raises(FormatError, match=r"t.zkey: truncated: section 9 needs 2048 bytes, file has 10"):
+    with pytest.raises(
+        FormatError, match=r"t.zkey: truncated: section 9 needs 2048 bytes, file has 10"
+    ):
         read_zkey(p)
 
 

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from zkel.circuits.r1cs.examples import random_circuit
 from zkel.circuits.bn254 import Q, R
+from zkel.circuits.r1cs.examples import random_circuit
 from zkel.circuits.snarkjs import write_r1cs, write_wtns
 from zkel.host.cli.main import main
 
@@ -36,8 +36,14 @@ def workdir(tmp_path_factory):
 
 
 def test_verify_ok(workdir, capsys):
-    code, out, _ = run(capsys, "groth16", "verify", workdir / "vk.json", workdir / "public.json",
-                       workdir / "proof.json")
+    code, out, _ = run(
+        capsys,
+        "groth16",
+        "verify",
+        workdir / "vk.json",
+        workdir / "public.json",
+        workdir / "proof.json",
+    )
     assert code == 0 and out.strip() == "OK"
 
 
@@ -51,8 +57,14 @@ def test_wrong_public_value_exits_1(workdir, tmp_path, capsys):
     pub = json.loads((workdir / "public.json").read_text())
     pub[0] = str((int(pub[0]) + 1) % R)
     (tmp_path / "public.json").write_text(json.dumps(pub))
-    code, _, err = run(capsys, "groth16", "verify", workdir / "vk.json", tmp_path / "public.json",
-                       workdir / "proof.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "verify",
+        workdir / "vk.json",
+        tmp_path / "public.json",
+        workdir / "proof.json",
+    )
     assert code == 1 and "INVALID" in err
 
 
@@ -62,8 +74,14 @@ def _proof(workdir):
 
 def _verify_with_proof(workdir, tmp_path, capsys, proof):
     (tmp_path / "proof.json").write_text(json.dumps(proof))
-    return run(capsys, "groth16", "verify", workdir / "vk.json", workdir / "public.json",
-               tmp_path / "proof.json")
+    return run(
+        capsys,
+        "groth16",
+        "verify",
+        workdir / "vk.json",
+        workdir / "public.json",
+        tmp_path / "proof.json",
+    )
 
 
 def test_proof_point_off_curve_exits_2(workdir, tmp_path, capsys):
@@ -92,29 +110,54 @@ def test_public_value_not_below_r_exits_2(workdir, tmp_path, capsys):
     pub = json.loads((workdir / "public.json").read_text())
     pub[0] = str(int(pub[0]) + R)
     (tmp_path / "public.json").write_text(json.dumps(pub))
-    code, _, err = run(capsys, "groth16", "verify", workdir / "vk.json", tmp_path / "public.json",
-                       workdir / "proof.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "verify",
+        workdir / "vk.json",
+        tmp_path / "public.json",
+        workdir / "proof.json",
+    )
     assert code == 2 and "public.json" in err
 
 
 def test_malformed_json_exits_2(workdir, tmp_path, capsys):
     (tmp_path / "proof.json").write_text('{"pi_a": [1, 2')
-    code, _, err = run(capsys, "groth16", "verify", workdir / "vk.json", workdir / "public.json",
-                       tmp_path / "proof.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "verify",
+        workdir / "vk.json",
+        workdir / "public.json",
+        tmp_path / "proof.json",
+    )
     assert code == 2 and "proof.json" in err
 
 
 def test_missing_file_exits_2(workdir, tmp_path, capsys):
-    code, _, err = run(capsys, "groth16", "verify", tmp_path / "nope.json",
-                       workdir / "public.json", workdir / "proof.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "verify",
+        tmp_path / "nope.json",
+        workdir / "public.json",
+        workdir / "proof.json",
+    )
     assert code == 2 and "nope.json" in err
 
 
 def test_truncated_zkey_exits_2(workdir, tmp_path, capsys):
     data = (workdir / "c.zkey").read_bytes()
     (tmp_path / "t.zkey").write_bytes(data[: len(data) // 2])
-    code, _, err = run(capsys, "groth16", "prove", tmp_path / "t.zkey", workdir / "w.wtns",
-                       tmp_path / "p.json", tmp_path / "pub.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "prove",
+        tmp_path / "t.zkey",
+        workdir / "w.wtns",
+        tmp_path / "p.json",
+        tmp_path / "pub.json",
+    )
     assert code == 2 and "t.zkey" in err
     assert not (tmp_path / "p.json").exists()
 
@@ -127,8 +170,15 @@ def test_corrupted_zkey_point_exits_2(workdir, tmp_path, capsys):
     h_offset = bytes(data).find(bytes(bf.sections[9]))
     data[h_offset + 64 + 5] ^= 0x55  # x coordinate of the second H point
     (tmp_path / "x.zkey").write_bytes(bytes(data))
-    code, _, err = run(capsys, "groth16", "prove", tmp_path / "x.zkey", workdir / "w.wtns",
-                       tmp_path / "p.json", tmp_path / "pub.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "prove",
+        tmp_path / "x.zkey",
+        workdir / "w.wtns",
+        tmp_path / "p.json",
+        tmp_path / "pub.json",
+    )
     assert code == 2 and "x.zkey" in err and "section H" in err
     assert not (tmp_path / "p.json").exists()
 
@@ -138,8 +188,15 @@ def test_unsatisfying_witness_exits_2_without_proof(workdir, tmp_path, capsys):
     w = cs.witness()
     w[-1] = (w[-1] + 1) % R
     write_wtns(tmp_path / "bad.wtns", w)
-    code, _, err = run(capsys, "groth16", "prove", workdir / "c.zkey", tmp_path / "bad.wtns",
-                       tmp_path / "p.json", tmp_path / "pub.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "prove",
+        workdir / "c.zkey",
+        tmp_path / "bad.wtns",
+        tmp_path / "p.json",
+        tmp_path / "pub.json",
+    )
     assert code == 2 and "bad.wtns" in err and "does not satisfy" in err
     assert not (tmp_path / "p.json").exists()
 
@@ -147,14 +204,30 @@ def test_unsatisfying_witness_exits_2_without_proof(workdir, tmp_path, capsys):
 def test_witness_for_another_field_exits_2(workdir, tmp_path, capsys):
     bls_r = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
     write_wtns(tmp_path / "bls.wtns", [1, 2, 3], prime=bls_r)
-    code, _, err = run(capsys, "groth16", "prove", workdir / "c.zkey", tmp_path / "bls.wtns",
-                       tmp_path / "p.json", tmp_path / "pub.json")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "prove",
+        workdir / "c.zkey",
+        tmp_path / "bls.wtns",
+        tmp_path / "p.json",
+        tmp_path / "pub.json",
+    )
     assert code == 2 and "bls.wtns" in err
 
 
 def test_unknown_backend_exits_2(workdir, tmp_path, capsys):
-    code, _, err = run(capsys, "groth16", "prove", workdir / "c.zkey", workdir / "w.wtns",
-                       tmp_path / "p.json", tmp_path / "pub.json", "--backend", "gpu")
+    code, _, err = run(
+        capsys,
+        "groth16",
+        "prove",
+        workdir / "c.zkey",
+        workdir / "w.wtns",
+        tmp_path / "p.json",
+        tmp_path / "pub.json",
+        "--backend",
+        "gpu",
+    )
     assert code == 2 and "gpu" in err
 
 
