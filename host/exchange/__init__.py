@@ -29,7 +29,7 @@ Example (runs as a doctest)::
     >>> w = Withdrawal(a, amount=1_000_000_000, nonce=1)
     >>> _ = ex.withdraw(w, sign_message(alice, w))
     >>> batch = ex.cut_batch()
-    >>> batch.new_root == ex.root, len(batch.public_data)    # 4 creations, 2 deposits, oracle, withdrawal
+    >>> batch.new_root == ex.root, len(batch.public_data)  # 4 new accounts, 2 deposits, ...
     (True, 8)
 """
 

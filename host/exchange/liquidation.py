@@ -164,6 +164,8 @@ def _deleverage(
     ranked = sorted(others.values(), key=lambda a: adl_rank_key(a, markets))
     fills: list[AdlFill] = []
     for m, pos in enumerate(target.positions):
+        if not pos.size:
+            continue
         need = pos.size  # the counterparties take over this signed size
         price = markets[m].oracle_price
         for cand in ranked:

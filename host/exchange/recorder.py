@@ -43,9 +43,15 @@ class Recorder:
         self.ex = exchange
         self.seqs: list[int] = []
         self.tree_updates = 0
+        #: ``(seq, kind, before, after)`` of every account change of this transaction.
+        self.changes: list[tuple[int, str, Account | None, Account]] = []
+        #: the witness records of this transaction (the dicts also written to ``txs``).
+        self.records: list[dict] = []
 
     def begin(self) -> None:
         self.seqs = []
+        self.changes = []
+        self.records = []
 
     # -- orders -------------------------------------------------------------------------
     @staticmethod
@@ -121,6 +127,7 @@ class Recorder:
                 grown = market.open_interest + max(new, 0) - max(old, 0)
                 self.set_market(replace(market, open_interest=grown))
         ex._index(after)
+        self.changes.append((ex.seq, self._kind, before, after))
         return {
             "index": after.index,
             "before": before.to_dict() if before else None,
@@ -146,6 +153,7 @@ class Recorder:
     ) -> int:
         """Apply and log one step; returns its sequence number."""
         ex = self.ex
+        self._kind = kind
         root_before = ex.tree.root
         updates = [
             self._write_account(acct)
@@ -169,6 +177,7 @@ class Recorder:
             "root_after": str(ex.tree.root),
         }
         ex.store.append_tx(seq, kind, record)
+        self.records.append(record)
         ex.seq += 1
         self.seqs.append(seq)
         return seq

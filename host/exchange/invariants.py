@@ -1,0 +1,120 @@
+"""Incremental invariant checks of a running exchange, O(touched accounts) per step.
+
+:class:`InvariantChecker` keeps running totals and updates them from the account
+changes of each transaction (``Exchange.recorder.changes``), so checking after
+every step costs time in proportion to what the step touched; only the "nobody
+below maintenance after a price update" check scans the position holders of the
+updated markets, which is what the engine's sweep scans too.
+
+Invariants
+----------
+1. Collateral conservation: ``sum(collateral) + sum(lots * funding_index_at_settlement)``
+   over all accounts (fee account and insurance fund included) equals deposits
+   minus withdrawals. The second term accounts for funding not yet settled
+   (positions net to zero, so ``sum(lots * current_index)`` is 0).
+2. Positions net to zero in every market.
+3. Every account a fill touched meets initial margin after the order.
+4. Every liquidated account was below maintenance margin just before.
+5. After an oracle update or funding tick, no account holding a position in an
+   affected market is below maintenance margin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from zkel.host.exchange.account import Account
+from zkel.host.exchange.engine import Exchange
+from zkel.host.exchange.margin import health
+
+
+class InvariantViolation(AssertionError):
+    """An invariant failed; the message names it and the account or market."""
+
+
+class InvariantChecker:
+    """Running totals of ``exchange``; call :meth:`check` after every transaction."""
+
+    def __init__(self, exchange: Exchange) -> None:
+        self.ex = exchange
+        self.external = 0
+        self.total = 0
+        self.net = {m: 0 for m in exchange.markets}
+        for account in exchange.accounts.values():
+            self._add(account, +1)
+        self.external = self.total  # whatever was there when checking started
+        self.steps = 0
+        self.liquidations_checked = 0
+
+    def _contribution(self, account: Account) -> int:
+        value = account.collateral
+        for m, market in self.ex.markets.items():
+            pos = account.positions[m]
+            value += market.lots(pos.size) * pos.funding_index
+        return value
+
+    def _add(self, account: Account, sign: int) -> None:
+        self.total += sign * self._contribution(account)
+        for m in self.net:
+            self.net[m] += sign * account.positions[m].size
+
+    def check(self) -> None:
+        """Check the invariants after the last transaction (raises InvariantViolation)."""
+        ex = self.ex
+        rec = ex.recorder
+        for record in rec.records:
+            kind = record["kind"]
+            if kind == "deposit":
+                self.external += record["tx"]["amount"]
+            elif kind == "withdraw":
+                self.external -= record["tx"]["amount"]
+        by_seq = {r["seq"]: r for r in rec.records}
+        for seq, kind, before, after in rec.changes:
+            if kind == "liquidation" and before is not None:
+                self._check_liquidated(by_seq[seq], before)
+            if before is not None:
+                self._add(before, -1)
+            self._add(after, +1)
+        self.steps += 1
+        if self.total != self.external:
+            raise InvariantViolation(
+                f"collateral not conserved: {self.total} held, {self.external} deposited net"
+            )
+        for m, net in self.net.items():
+            if net:
+                raise InvariantViolation(f"positions in market {m} net to {net}, not 0")
+        for record in rec.records:
+            if record["kind"] == "order" and record["events"]["fills"]:
+                touched = {f["maker"] for f in record["events"]["fills"]}
+                touched.add(record["tx"]["order"]["account"])
+                self._require_initial(touched)
+            if record["kind"] == "oracle":
+                self._require_maintenance(ex.holders[record["tx"]["market"]])
+            if record["kind"] == "funding":
+                self._require_maintenance(set().union(*ex.holders.values()))
+
+    def _check_liquidated(self, record: dict, before: Account) -> None:
+        if record["tx"]["account"] != before.index:
+            return  # a counterparty or the fund, not the liquidated account
+        h = health(before, self.ex.markets)
+        if not h.below_maintenance:
+            raise InvariantViolation(
+                f"healthy account {before.index} was liquidated ({h.equity} >= {h.maintenance})"
+            )
+        self.liquidations_checked += 1
+
+    def _require_initial(self, indexes: Iterable[int]) -> None:
+        for i in indexes:
+            h = health(self.ex.accounts[i], self.ex.markets)
+            if not h.meets_initial:
+                raise InvariantViolation(
+                    f"account {i} below initial margin after a fill ({h.equity} < {h.initial})"
+                )
+
+    def _require_maintenance(self, indexes: Iterable[int]) -> None:
+        for i in indexes:
+            h = health(self.ex.accounts[i], self.ex.markets)
+            if h.below_maintenance:
+                raise InvariantViolation(
+                    f"account {i} left below maintenance ({h.equity} < {h.maintenance})"
+                )
