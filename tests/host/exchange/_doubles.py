@@ -124,8 +124,14 @@ def install() -> None:
     for name, attrs in (
         ("poseidon", {"poseidon": poseidon}),
         ("eddsa", {"PrivateKey": PrivateKey, "verify_poseidon": verify_poseidon}),
-        ("smt", {"SparseMerkleTree": SparseMerkleTree, "MerkleProof": MerkleProof,
-                 "MerkleUpdate": MerkleUpdate}),
+        (
+            "smt",
+            {
+                "SparseMerkleTree": SparseMerkleTree,
+                "MerkleProof": MerkleProof,
+                "MerkleUpdate": MerkleUpdate,
+            },
+        ),
     ):
         full = f"zkel.circuits.{name}"
         try:

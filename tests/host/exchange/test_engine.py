@@ -1,0 +1,202 @@
+"""The Exchange API: trades, cancels, transfers, withdrawals, and every rejection
+leaving the state (root, accounts, book, log) exactly as it was."""
+
+import pytest
+
+from tests.host.exchange.helpers import (
+    BTC_PRICE,
+    LOT,
+    TICK,
+    key,
+    make_exchange,
+    order,
+    state,
+    user_key,
+)
+from zkel.host.exchange import Cancel, OraclePrice, Side, Transfer, Withdrawal, sign_message
+from zkel.host.exchange.errors import (
+    BadNonce,
+    BadSignature,
+    Expired,
+    InsufficientMargin,
+    InvalidRequest,
+    OffLot,
+    OffTick,
+    OutOfRange,
+    UnknownAccount,
+    UnknownMarket,
+    UnknownOrder,
+)
+from zkel.host.exchange.orders import Order, sign, sign_order
+from zkel.host.exchange.scales import QUOTE_SCALE
+
+
+@pytest.fixture
+def ex3():
+    ex, idx = make_exchange(users=3)
+    yield ex, idx
+    ex.close()
+
+
+def test_fill_at_maker_price_with_fees(ex3):
+    ex, (a, b, _) = ex3
+    ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE, 10 * LOT))
+    r = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE + 50 * TICK, 4 * LOT))
+    (fill,) = r.fills
+    assert (fill.price, fill.size, fill.maker, fill.taker) == (BTC_PRICE, 4 * LOT, b, a)
+    value = 4 * LOT * BTC_PRICE // 10**8  # 120 USD
+    assert fill.notional == value
+    assert fill.maker_fee == -(-value * 200 // 10**6) and fill.taker_fee == -(-value * 500 // 10**6)
+    assert ex.account(a).collateral == 10_000 * QUOTE_SCALE - value - fill.taker_fee
+    assert ex.account(b).collateral == 10_000 * QUOTE_SCALE + value - fill.maker_fee
+    assert ex.account(0).collateral == fill.maker_fee + fill.taker_fee
+    assert ex.account(a).positions[0].size == 4 * LOT == -ex.account(b).positions[0].size
+    assert ex.book(0).depth(Side.SELL) == [(BTC_PRICE, 6 * LOT)]  # partial fill rests
+    assert ex.market(0).mark_price == BTC_PRICE
+    assert ex.market(0).open_interest == 4 * LOT
+
+
+def test_price_time_priority_across_levels(ex3):
+    ex, (a, b, c) = ex3
+    first = ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE + TICK, LOT)).order_hash
+    ex.submit_order(order(ex, c, Side.SELL, BTC_PRICE + TICK, LOT))
+    ex.submit_order(order(ex, c, Side.SELL, BTC_PRICE, LOT))
+    r = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE + 2 * TICK, 2 * LOT))
+    assert [(f.maker, f.price) for f in r.fills] == [(c, BTC_PRICE), (b, BTC_PRICE + TICK)]
+    assert r.fills[1].maker_order == first
+    assert r.resting == 0 and ex.book(0).depth(Side.SELL) == [(BTC_PRICE + TICK, LOT)]
+
+
+def test_cancel_removes_order_and_uses_nonce(ex3):
+    ex, (a, _, _) = ex3
+    h = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE - TICK, LOT)).order_hash
+    c = Cancel(a, h, ex.account(a).nonce)
+    ex.cancel_order(c, sign(user_key(ex, a), c.hash()))
+    assert len(ex.book(0)) == 0 and ex.account(a).nonce == 2
+    with pytest.raises(UnknownOrder):
+        c2 = Cancel(a, h, 2)
+        ex.cancel_order(c2, sign(user_key(ex, a), c2.hash()))
+
+
+def test_self_trade_cancels_resting_order(ex3):
+    ex, (a, _, _) = ex3
+    ex.submit_order(order(ex, a, Side.SELL, BTC_PRICE, LOT))
+    r = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT))
+    assert r.fills == () and r.cancelled_makers[0][1] == "self-trade"
+    assert ex.book(0).depth(Side.BUY) == [(BTC_PRICE, LOT)]
+
+
+def test_expired_resting_order_is_skipped(ex3):
+    ex, (a, b, _) = ex3
+    ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE, LOT, expiry=5))
+    ex.advance_time(5)
+    r = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT))
+    assert r.fills == () and r.cancelled_makers[0][1] == "expired"
+
+
+def test_transfer_and_withdraw(ex3):
+    ex, (a, b, _) = ex3
+    t = Transfer(a, b, 100 * QUOTE_SCALE, 0)
+    ex.transfer(t, sign_message(user_key(ex, a), t))
+    w = Withdrawal(b, 10_100 * QUOTE_SCALE, 0)
+    ex.withdraw(w, sign_message(user_key(ex, b), w))
+    assert ex.account(a).collateral == 9_900 * QUOTE_SCALE and ex.account(b).collateral == 0
+
+
+def test_maker_failing_margin_at_fill_is_removed(ex3):
+    ex, (a, b, c) = ex3
+    # b rests a sell it can afford, then withdraws down to what its open order needs
+    ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE, 3000 * LOT))  # 90k notional, 9k margin
+    ex.submit_order(order(ex, c, Side.SELL, BTC_PRICE + TICK, 10 * LOT))
+    # the oracle jumps so b's resting sell would now be under-margined when filled
+    msg = OraclePrice(0, BTC_PRICE * 12 // 10, 1)
+    ex.update_oracle(msg, sign_message(key(0), msg))
+    r = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE + TICK, 2000 * LOT))
+    assert [why for _, why in r.cancelled_makers] == ["maker margin"]
+    assert [(f.maker, f.size) for f in r.fills] == [(c, 10 * LOT)]
+    assert r.resting == 1990 * LOT and ex.account(b).positions[0].size == 0
+
+
+# -- rejections: each raises its own error and changes nothing -------------------------------
+
+
+def _rejects(ex, exc, fn, match=None):
+    before = state(ex)
+    with pytest.raises(exc, match=match):
+        fn()
+    assert state(ex) == before
+
+
+def test_rejections_change_nothing(ex3):
+    ex, (a, b, _) = ex3
+    ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE, LOT))
+    ka = user_key(ex, a)
+    good = Order(a, 0, Side.BUY, BTC_PRICE, LOT, 10**6, 0)
+    _rejects(
+        ex,
+        BadSignature,
+        lambda: ex.submit_order(sign_order(user_key(ex, b), good)),
+        "bad signature on order of account 2",
+    )
+    _rejects(ex, OffTick, lambda: ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE + 1, LOT)))
+    _rejects(ex, OffLot, lambda: ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT + 1)))
+    _rejects(ex, Expired, lambda: ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT, expiry=0)))
+    _rejects(
+        ex, UnknownMarket, lambda: ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT, market=3))
+    )
+    _rejects(
+        ex,
+        UnknownAccount,
+        lambda: ex.submit_order(sign_order(ka, Order(99, 0, Side.BUY, BTC_PRICE, LOT, 9, 0))),
+    )
+    _rejects(
+        ex,
+        InsufficientMargin,
+        lambda: ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, 4000 * LOT)),
+    )
+    _rejects(
+        ex,
+        BadNonce,
+        lambda: ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT, nonce=1)),
+        "skips ahead",
+    )
+    ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT))  # nonce 0 used
+    _rejects(ex, BadNonce, lambda: ex.submit_order(sign_order(ka, good)), "already used")
+    w = Withdrawal(a, 10_000 * QUOTE_SCALE, 1)  # has a position now: not all is free
+    _rejects(
+        ex,
+        InsufficientMargin,
+        lambda: ex.withdraw(w, sign_message(ka, w)),
+        "exceeds free collateral",
+    )
+    t = Transfer(a, 77, QUOTE_SCALE, 1)
+    _rejects(ex, UnknownAccount, lambda: ex.transfer(t, sign_message(ka, t)))
+    _rejects(ex, OutOfRange, lambda: ex.deposit(a, 2**64))
+    _rejects(ex, OutOfRange, lambda: ex.deposit(a, 0))
+    _rejects(ex, OutOfRange, lambda: ex.deposit(a, -5))
+    with pytest.raises(OutOfRange, match="withdrawal amount"):
+        Withdrawal(a, 0, 1)
+    with pytest.raises(InvalidRequest, match="to itself"):
+        Transfer(a, a, 1, 1)
+    msg = OraclePrice(0, BTC_PRICE, 1)
+    _rejects(ex, BadSignature, lambda: ex.update_oracle(msg, sign_message(ka, msg)))
+    ex.update_oracle(msg, sign_message(key(0), msg))
+    _rejects(
+        ex, InvalidRequest, lambda: ex.update_oracle(msg, sign_message(key(0), msg)), "not after"
+    )
+    off = OraclePrice(0, BTC_PRICE + 1, 2)
+    _rejects(ex, OffTick, lambda: ex.update_oracle(off, sign_message(key(0), off)))
+    ex.advance_time(10)
+    _rejects(ex, InvalidRequest, lambda: ex.advance_time(5), "before the exchange clock")
+
+
+def test_system_accounts_cannot_trade(ex3):
+    ex, _ = ex3
+    o = sign_order(key(1), Order(0, 0, Side.BUY, BTC_PRICE, LOT, 10**6, 0))
+    _rejects(ex, InvalidRequest, lambda: ex.submit_order(o), "system account")
+
+
+def test_collateral_over_signed_range_rejected(ex3):
+    ex, (a, _, _) = ex3
+    ex.deposit(a, 2**63 - 1 - ex.account(a).collateral)
+    _rejects(ex, OutOfRange, lambda: ex.deposit(a, 1))
