@@ -1,0 +1,66 @@
+"""The SQLite store: WAL mode, atomic transactions, the NodeStore, and the leaf layout."""
+
+import pytest
+
+from tests.host.exchange.helpers import make_exchange
+from zkel.circuits.poseidon import poseidon
+from zkel.circuits.smt import SparseMerkleTree
+from zkel.host.exchange import Account, Position
+from zkel.host.exchange.scales import FIELD_ORDER
+from zkel.host.state import SqliteNodeStore, Store, leaf_fields, leaf_hash, positions_hash
+
+
+def test_leaf_layout():
+    acct = Account(5, (11, 12), -3, 4, (Position(-7, 2), Position(1, -1), Position(), Position()))
+    assert positions_hash(acct) == poseidon([FIELD_ORDER - 7, 2, 1, FIELD_ORDER - 1, 0, 0, 0, 0])
+    assert leaf_fields(acct) == [11, 12, FIELD_ORDER - 3, 4, positions_hash(acct)]
+    assert leaf_hash(acct) == poseidon(leaf_fields(acct))
+
+
+def test_wal_and_schema(tmp_path):
+    store = Store(tmp_path / "s.db")
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    store.close()
+    with pytest.raises(ValueError, match="synchronous"):
+        Store(tmp_path / "t.db", synchronous="sometimes")
+
+
+def test_transaction_rolls_back_everything(tmp_path):
+    store = Store(tmp_path / "s.db")
+    tree = SparseMerkleTree(8, store=store.nodes)
+    with store.transaction():
+        tree.set(3, 42)
+        store.set_meta("k", 1)
+    root = tree.root
+    with pytest.raises(RuntimeError), store.transaction():
+        tree.set(4, 43)
+        store.set_meta("k", 2)
+        raise RuntimeError("crash in the middle")
+    assert store.get_meta("k") == 1
+    assert SparseMerkleTree(8, store=store.nodes).root == root
+    fresh = SqliteNodeStore(store.conn)  # no cache: straight from the table
+    assert SparseMerkleTree(8, store=fresh).root == root
+    assert fresh.get(0, 4) is None and fresh.get(0, 3) == 42
+    store.close()
+
+
+def test_node_store_round_trip_and_delete(tmp_path):
+    store = Store(tmp_path / "s.db")
+    with store.transaction():
+        store.nodes.put(2, 7, FIELD_ORDER - 1)
+    assert SqliteNodeStore(store.conn).get(2, 7) == FIELD_ORDER - 1
+    with store.transaction():
+        store.nodes.delete(2, 7)
+    assert store.nodes.get(2, 7) is None and SqliteNodeStore(store.conn).get(2, 7) is None
+    store.close()
+
+
+def test_failed_exchange_transaction_leaves_store_untouched(tmp_path):
+    ex, (a,) = make_exchange(str(tmp_path / "x.db"), users=1)
+    before = (ex.root, ex.store.tx_count(), ex.account(a))
+    with pytest.raises(RuntimeError, match="power cut"), ex._atomic() as rec:
+        rec.step("deposit", {"account": a, "amount": 1}, {a: ex.account(a).credit(1)})
+        raise RuntimeError("power cut")
+    assert (ex.root, ex.store.tx_count(), ex.account(a)) == before
+    ex.close()
