@@ -20,6 +20,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("groth16", "groth16", "Groth16 setup, prove and verify (snarkjs-compatible files)."),
     ("zkey", "zkey", "Inspect and export from .zkey files."),
     ("r1cs", "r1cs", "Inspect .r1cs files."),
+    ("exchange", "exchange", "Run and inspect the perpetuals exchange."),
 ]
 
 app = typer.Typer(
