@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from zkel.circuits.bn254.curve import G1, G2
-from zkel.circuits.bn254.fields import Q, R, f2_add, f2_mul, f2_sqr, f2_sub
+from zkel.circuits.bn254.fields import Q, R, f2_add, f2_inv, f2_mul, f2_sqr, f2_sub
 
 try:
     from gmpy2 import mpz as _gmpy_mpz
@@ -88,67 +88,86 @@ def accumulate_window_g1(
     """Affine buckets ``B_j = Σ_{d_i = ±j} ±P_i`` for ``j = 1..n_buckets`` (index 0 unused).
 
     ``xs, ys``: affine coordinates of the points (canonical, int or mpz); ``digits``:
-    each point's signed digit in this window. Additions are batched per round with
-    one inversion; a second addition into a bucket already busy this round waits
-    for the next round. Returns ``None`` for an empty (or cancelled) bucket.
+    each point's signed digit in this window. Each bucket first collects its points;
+    then, round after round, the points of every bucket are added in pairs, all pairs
+    of all buckets in one batch with a single inversion, until each bucket holds at
+    most one point (``⌈log2(load)⌉`` rounds, so even a window whose digits all fall
+    in one bucket costs ``n`` additions, not ``n`` rounds). ``None`` marks an empty
+    (or cancelled, ``P + (-P)``) bucket.
     """
-    bx: list[Any] = [None] * (n_buckets + 1)
-    by: list[Any] = [None] * (n_buckets + 1)
-    pending = [(d, i) for i, d in enumerate(digits) if d]
-    while pending:
-        deferred = []
-        busy = set()
-        ops = []  # (bucket, x2, y2)
-        for d, i in pending:
-            j = d if d > 0 else -d
-            x2 = xs[i]
-            y2 = ys[i] if d > 0 else (Q - ys[i]) % Q
-            if j in busy:
-                deferred.append((d, i))
-            elif bx[j] is None:
-                bx[j], by[j] = x2, y2
-            else:
-                busy.add(j)
-                ops.append((j, x2, y2))
-        if ops:
-            _batch_add_g1(bx, by, ops)
-        pending = deferred
-    return [None if x is None else (x, y) for x, y in zip(bx, by, strict=True)]
+    return _accumulate(xs, ys, digits, n_buckets, batch_add_g1, lambda y: (Q - y) % Q)
 
 
-def _batch_add_g1(bx: list[Any], by: list[Any], ops: list[tuple[int, Any, Any]]) -> None:
-    """``B_j += (x2, y2)`` for every op, with one inversion for all slopes."""
+def _accumulate(
+    xs: Sequence[Any],
+    ys: Sequence[Any],
+    digits: Sequence[int],
+    n_buckets: int,
+    batch_add: Callable[[Sequence[tuple]], list],
+    neg: Callable[[Any], Any],
+) -> list[tuple[Any, Any] | None]:
+    """Bucket accumulation by pairwise batched affine rounds, for either group."""
+    lists: list[list[tuple[Any, Any]]] = [[] for _ in range(n_buckets + 1)]
+    for i, d in enumerate(digits):
+        if d > 0:
+            lists[d].append((xs[i], ys[i]))
+        elif d < 0:
+            lists[-d].append((xs[i], neg(ys[i])))
+    active = [j for j in range(1, n_buckets + 1) if len(lists[j]) > 1]
+    while active:
+        owners: list[int] = []
+        pairs: list[tuple[Any, Any, Any, Any]] = []
+        for j in active:
+            pts = lists[j]
+            keep = [pts.pop()] if len(pts) & 1 else []
+            for t in range(0, len(pts), 2):
+                owners.append(j)
+                pairs.append((*pts[t], *pts[t + 1]))
+            lists[j] = keep
+        for j, point in zip(owners, batch_add(pairs), strict=True):
+            if point is not None:
+                lists[j].append(point)
+        active = [j for j in active if len(lists[j]) > 1]
+    return [pts[0] if pts else None for pts in lists]
+
+
+def batch_add_g1(
+    pairs: Sequence[tuple[Any, Any, Any, Any]],
+) -> list[tuple[Any, Any] | None]:
+    """``(x1, y1) + (x2, y2)`` for every pair of affine points, with one inversion.
+
+    Handles doubling (equal points: ``λ = 3x²/2y``) and cancellation (``P + (-P)``
+    gives ``None``). Montgomery's trick: prefix products of the slope denominators,
+    one inversion, and an unwinding pass.
+    """
     dens = []
-    for j, x2, y2 in ops:
-        x1 = bx[j]
+    for x1, y1, x2, y2 in pairs:
         if x1 != x2:
             dens.append((x2 - x1) % Q)
-        elif by[j] == y2 and y2 != 0:
-            dens.append(2 * y2 % Q)  # doubling: λ = 3x² / 2y
+        elif y1 == y2 and y1 != 0:
+            dens.append(2 * y1 % Q)
         else:
-            dens.append(1)  # P + (-P): bucket empties below
-    # Montgomery's trick: prefix products, one inversion, unwind
+            dens.append(1)  # cancellation: no slope needed
     prefix = [1] * (len(dens) + 1)
     acc = 1
     for t, den in enumerate(dens):
         acc = acc * den % Q
         prefix[t + 1] = acc
     inv = pow(acc, -1, Q)
-    for t in range(len(ops) - 1, -1, -1):
+    out: list[tuple[Any, Any] | None] = [None] * len(pairs)
+    for t in range(len(pairs) - 1, -1, -1):
         den_inv = inv * prefix[t] % Q
         inv = inv * dens[t] % Q
-        j, x2, y2 = ops[t]
-        x1, y1 = bx[j], by[j]
+        x1, y1, x2, y2 = pairs[t]
         if x1 != x2:
             lam = (y2 - y1) * den_inv % Q
-        elif y1 == y2 and y2 != 0:
+        elif y1 == y2 and y1 != 0:
             lam = 3 * x1 * x1 * den_inv % Q
         else:
-            bx[j] = by[j] = None
             continue
         x3 = (lam * lam - x1 - x2) % Q
-        by[j] = (lam * (x1 - x3) - y1) % Q
-        bx[j] = x3
+        out[t] = (x3, (lam * (x1 - x3) - y1) % Q)
+    return out
 
 
 # --- G1 Jacobian helpers for reduction -------------------------------------------
@@ -272,7 +291,7 @@ def msm_g1(points: Sequence[G1], scalars: Sequence[int], *, use_gmpy2: bool | No
     return G1(int(x), int(y), int(z))
 
 
-# --- G2 (generic Jacobian over Fq2, mixed additions) ---------------------------
+# --- G2: the same algorithm over Fq2 ------------------------------------------
 _F2_ZERO, _F2_ONE = (0, 0), (1, 0)
 
 
@@ -340,23 +359,51 @@ def _g2_add(p: tuple, q: tuple) -> tuple:
     return (x3, y3, z3)
 
 
+def batch_add_g2(pairs: Sequence[tuple]) -> list[tuple | None]:
+    """Affine G2 additions ``(x1, y1) + (x2, y2)`` over Fq2 with one Fq2 inversion."""
+    dens = []
+    for x1, y1, x2, y2 in pairs:
+        if x1 != x2:
+            dens.append(f2_sub(x2, x1))
+        elif y1 == y2 and y1 != _F2_ZERO:
+            dens.append(_f2_small(y1, 2))
+        else:
+            dens.append(_F2_ONE)
+    prefix = [_F2_ONE] * (len(dens) + 1)
+    acc = _F2_ONE
+    for t, den in enumerate(dens):
+        acc = f2_mul(acc, den)
+        prefix[t + 1] = acc
+    inv = f2_inv(acc)
+    out: list[tuple | None] = [None] * len(pairs)
+    for t in range(len(pairs) - 1, -1, -1):
+        den_inv = f2_mul(inv, prefix[t])
+        inv = f2_mul(inv, dens[t])
+        x1, y1, x2, y2 = pairs[t]
+        if x1 != x2:
+            lam = f2_mul(f2_sub(y2, y1), den_inv)
+        elif y1 == y2 and y1 != _F2_ZERO:
+            lam = f2_mul(_f2_small(f2_sqr(x1), 3), den_inv)
+        else:
+            continue
+        x3 = f2_sub(f2_sub(f2_sqr(lam), x1), x2)
+        out[t] = (x3, f2_sub(f2_mul(lam, f2_sub(x1, x3)), y1))
+    return out
+
+
 def accumulate_window_g2(
     xs: Sequence[tuple], ys: Sequence[tuple], digits: Sequence[int], n_buckets: int
-) -> list[tuple]:
-    """Jacobian buckets for one window in G2 (mixed additions; see the G1 version)."""
-    inf = (_F2_ONE, _F2_ONE, _F2_ZERO)
-    buckets = [inf] * (n_buckets + 1)
-    for i, d in enumerate(digits):
-        if d > 0:
-            buckets[d] = _g2_madd(buckets[d], xs[i], ys[i])
-        elif d < 0:
-            y = ys[i]
-            buckets[-d] = _g2_madd(buckets[-d], xs[i], ((Q - y[0]) % Q, (Q - y[1]) % Q))
-    return buckets
+) -> list[tuple | None]:
+    """Affine G2 buckets for one window (see :func:`accumulate_window_g1`)."""
+    return _accumulate(xs, ys, digits, n_buckets, batch_add_g2,
+                       lambda y: ((Q - y[0]) % Q, (Q - y[1]) % Q))
 
 
 def msm_g2(points: Sequence[G2], scalars: Sequence[int], *, use_gmpy2: bool | None = None) -> G2:
-    """``Σ k_i·P_i`` in G2 (points of the order-r subgroup) by Pippenger with signed digits."""
+    """``Σ k_i·P_i`` in G2 (order-r subgroup points: scalars are reduced mod r).
+
+    Same algorithm as :func:`msm_g1`: signed digits, batched affine buckets over Fq2.
+    """
     _check_lengths(points, scalars)
     num = _num(use_gmpy2)
     xs, ys = _affine_inputs(points, num)
@@ -376,7 +423,9 @@ def msm_g2(points: Sequence[G2], scalars: Sequence[int], *, use_gmpy2: bool | No
         buckets = accumulate_window_g2(xs, ys, [d[w] for d in all_digits], n_buckets)
         running, total = inf, inf
         for j in range(n_buckets, 0, -1):
-            running = _g2_add(running, buckets[j])
+            b = buckets[j]
+            if b is not None:
+                running = _g2_madd(running, b[0], b[1])
             total = _g2_add(total, running)
         result = _g2_add(result, total)
     x, y, z = result
