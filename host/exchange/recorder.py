@@ -22,6 +22,7 @@ Witness record (JSON; field elements as decimal strings)::
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from zkel.host.exchange.account import Account
@@ -122,8 +123,6 @@ class Recorder:
             old = before.positions[m].size if before else 0
             new = after.positions[m].size
             if max(old, 0) != max(new, 0):
-                from dataclasses import replace
-
                 grown = market.open_interest + max(new, 0) - max(old, 0)
                 self.set_market(replace(market, open_interest=grown))
         ex._index(after)

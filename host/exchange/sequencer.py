@@ -143,7 +143,7 @@ class Sequencer:
     def poll(self) -> list[Batch]:
         """Cut every batch that is due now."""
         out: list[Batch] = []
-        pending = len(self.ex.store.unbatched_txs())
+        pending = self.ex.store.unbatched_count()
         if pending and self._since is None:
             self._since = self.clock()
         while pending >= self.max_txs:

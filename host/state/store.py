@@ -189,6 +189,9 @@ class Store:
         rows = self.conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""))
         return [(seq, json.loads(rec)) for seq, rec in rows]
 
+    def unbatched_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM txs WHERE batch IS NULL").fetchone()[0]
+
     def tx_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM txs").fetchone()[0]
 

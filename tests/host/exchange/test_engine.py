@@ -200,3 +200,12 @@ def test_collateral_over_signed_range_rejected(ex3):
     ex, (a, _, _) = ex3
     ex.deposit(a, 2**63 - 1 - ex.account(a).collateral)
     _rejects(ex, OutOfRange, lambda: ex.deposit(a, 1))
+
+
+def test_package_docstring_example_runs():
+    import doctest
+
+    import zkel.host.exchange as package
+
+    result = doctest.testmod(package)
+    assert result.attempted > 10 and result.failed == 0
