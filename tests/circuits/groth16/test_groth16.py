@@ -107,67 +107,13 @@ def test_verifying_key_file_model_round_trip(random_keys):
 
 
 def test_g2_point_off_subgroup_is_refused():
+    from tests.circuits.bn254.twist import twist_point_off_subgroup
     from zkel.circuits.groth16.keys import g2_point
 
     # a point on the twist curve but outside the order-r subgroup: found by search
-    off = _twist_point_off_subgroup()
+    off = twist_point_off_subgroup()
     with pytest.raises(groth16.InvalidKey, match="not in the G2 subgroup"):
         g2_point(off, "pi_b")
-
-
-def _twist_point_off_subgroup():
-    """Smallest-x point on y² = x³ + 3/(9+u) over Fq2 (almost surely off the subgroup)."""
-    from zkel.circuits.bn254 import Q
-
-    b2 = _fq2_div((3, 0), (9, 1))
-    for x0 in range(1, 200):
-        x = (x0, 0)
-        rhs = _fq2_add(_fq2_mul(_fq2_mul(x, x), x), b2)
-        y = _fq2_sqrt(rhs, Q)
-        if y is not None:
-            point = G2.from_affine(x, y)
-            if not point.in_subgroup():
-                return (x, y)
-    raise AssertionError("no off-subgroup twist point found")
-
-
-def _fq2_mul(a, b):
-    from zkel.circuits.bn254 import Q
-
-    return ((a[0] * b[0] - a[1] * b[1]) % Q, (a[0] * b[1] + a[1] * b[0]) % Q)
-
-
-def _fq2_add(a, b):
-    from zkel.circuits.bn254 import Q
-
-    return ((a[0] + b[0]) % Q, (a[1] + b[1]) % Q)
-
-
-def _fq2_div(a, b):
-    from zkel.circuits.bn254 import Q
-
-    norm = pow((b[0] * b[0] + b[1] * b[1]) % Q, -1, Q)
-    return _fq2_mul(a, (b[0] * norm % Q, -b[1] * norm % Q))
-
-
-def _fq_sqrt(x, q):
-    r = pow(x, (q + 1) // 4, q)  # q ≡ 3 mod 4
-    return r if r * r % q == x % q else None
-
-
-def _fq2_sqrt(a, q):
-    """Square root in Fq2 = Fq[u]/(u² + 1) through the norm, or None."""
-    a0, a1 = a
-    n = _fq_sqrt((a0 * a0 + a1 * a1) % q, q)
-    if n is None:
-        return None
-    half = pow(2, -1, q)
-    for cand in ((a0 + n) * half % q, (a0 - n) * half % q):
-        x0 = _fq_sqrt(cand, q)
-        if x0:
-            x1 = a1 * pow(2 * x0, -1, q) % q
-            return (x0, x1)
-    return None
 
 
 def test_many_public_inputs(cpu):
