@@ -64,7 +64,10 @@ def simulate_cmd(
         f"liquidations {report.liquidations} ({report.liquidations_takeover} by the insurance "
         f"fund, {report.liquidations_adl} with auto-deleveraging)"
     )
-    typer.echo(f"insurance   {_usd(report.insurance_fund)}")
+    typer.echo(
+        f"insurance   {_usd(report.insurance_fund_equity)} equity "
+        f"({_usd(report.insurance_fund)} collateral, the rest in positions taken over)"
+    )
     typer.echo(f"fees        {_usd(report.fee_account)}")
     typer.echo(f"batches     {report.batches}; {report.invariant_checks} invariant checks passed")
     typer.echo(

@@ -18,6 +18,7 @@ from zkel.host.exchange.account import FEE_ACCOUNT, INSURANCE_FUND
 from zkel.host.exchange.engine import Exchange
 from zkel.host.exchange.errors import ExchangeError
 from zkel.host.exchange.invariants import InvariantChecker
+from zkel.host.exchange.margin import equity
 from zkel.host.exchange.market import Market
 from zkel.host.exchange.orders import Cancel, Order, Side, sign, sign_order
 from zkel.host.exchange.scales import QUOTE_SCALE
@@ -47,6 +48,7 @@ class SimulationReport:
     liquidations_takeover: int = 0
     liquidations_adl: int = 0
     insurance_fund: int = 0
+    insurance_fund_equity: int = 0
     fee_account: int = 0
     batches: int = 0
     tree_updates: int = 0
@@ -157,10 +159,10 @@ class Simulation:
                 self.ex.store.set_meta("batched_seq", self.ex.seq)
 
     def setup(self, progress: Progress | None = None) -> None:
-        """Create the accounts and fund them (the insurance fund gets a seed deposit)."""
+        """Create the accounts and fund them (the insurance fund gets 50 USD per account)."""
         ex = self.ex
         n = self.report.accounts
-        self._step(lambda: ex.deposit(INSURANCE_FUND, 2_000 * n * QUOTE_SCALE // 10))
+        self._step(lambda: ex.deposit(INSURANCE_FUND, 50 * n * QUOTE_SCALE))
         for i in range(n):
             index = self._step(
                 lambda i=i: ex.create_account(self.pubs[(len(ex.accounts)) % len(self.pubs)])
@@ -284,6 +286,7 @@ class Simulation:
         r.tree_updates = self.ex.recorder.tree_updates
         r.tree_updates_in_orders = r.tree_updates - tree0
         r.insurance_fund = self.ex.accounts[INSURANCE_FUND].collateral
+        r.insurance_fund_equity = equity(self.ex.accounts[INSURANCE_FUND], self.ex.markets)
         r.fee_account = self.ex.accounts[FEE_ACCOUNT].collateral
         r.root = str(self.ex.root)
         r.root_verified = verify_store(self.ex.store).ok
