@@ -36,7 +36,7 @@ sim-tools:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq iverilog >/dev/null; }
 
 demo: setup tools
-	$(VENV)/bin/zkel demo
+	$(VENV)/bin/zkel demo --out build/demo
 
 test: setup tools sim-tools
 	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected: failing"; exit 1; fi; exit $$rc

@@ -66,6 +66,8 @@ def demo(
             save(out / "verification_key.json", write_vkey, vk.to_snarkjs())
             save(out / "proof.json", write_proof, result.proof.to_snarkjs())
             save(out / "public.json", write_public, result.public)
+        if out is not None:
+            summary["snarkjs_verified"] = _snarkjs_verify(out, rep)
     summary.update(
         constraints=len(r1cs.constraints),
         wires=r1cs.n_wires,
@@ -79,5 +81,24 @@ def demo(
     else:
         for key, value in summary.items():
             typer.echo(f"{key:>12}: {value}")
-    if not ok:
+    if not ok or summary.get("snarkjs_verified") is False:
         raise UserError("the demo proof did not verify", exit_code=1)
+
+
+def _snarkjs_verify(out: Path, rep: object) -> bool | None:
+    """``snarkjs groth16 verify`` on the written files, when node and snarkjs are installed."""
+    import shutil
+    import subprocess
+
+    snarkjs = Path(__file__).resolve().parents[2] / "tools" / "node_modules" / ".bin" / "snarkjs"
+    if not snarkjs.exists() or shutil.which("node") is None:
+        return None
+    rep.step("cross-check with snarkjs groth16 verify")  # type: ignore[attr-defined]
+    files = [out / "verification_key.json", out / "public.json", out / "proof.json"]
+    result = subprocess.run(
+        [str(snarkjs), "groth16", "verify", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return result.returncode == 0
