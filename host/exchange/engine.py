@@ -73,7 +73,11 @@ class Exchange:
         """
         store = Store(path, synchronous=synchronous)
         if store.get_meta("depth") is None:
-            cls._genesis(store, markets, oracle_pubkey, operator_pubkey, depth)
+            try:
+                cls._genesis(store, markets, oracle_pubkey, operator_pubkey, depth)
+            except BaseException:
+                store.close()
+                raise
         return cls(store)
 
     @staticmethod
@@ -85,7 +89,6 @@ class Exchange:
         depth: int,
     ) -> None:
         if not markets or oracle_pubkey is None or operator_pubkey is None:
-            store.close()
             raise InvalidRequest("a new exchange needs markets, oracle_pubkey and operator_pubkey")
         if not 2 <= depth <= 64:
             raise InvalidRequest(f"tree depth must lie in [2, 64], not {depth}")
@@ -97,16 +100,16 @@ class Exchange:
         for m in markets:
             if not m.oracle_price:
                 raise InvalidRequest(f"market {m.symbol} needs an initial oracle price")
-        with store.transaction():
+        with store.transaction():  # all of genesis, or nothing
             store.set_meta("depth", depth)
             store.set_meta("oracle_pubkey", [str(v) for v in oracle_pubkey])
             store.set_meta("operator_pubkey", [str(v) for v in operator_pubkey])
             store.set_meta("root", str(SparseMerkleTree(depth).root))
             for m in markets:
                 store.put_market(m.market_id, m.to_dict())
-        ex = Exchange(store)
-        ex.create_account(operator_pubkey)
-        ex.create_account(operator_pubkey)
+            ex = Exchange(store)
+            ex.create_account(operator_pubkey)
+            ex.create_account(operator_pubkey)
 
     def _load(self) -> None:
         s = self.store

@@ -16,15 +16,28 @@ def run(capsys, *args):
 
 def test_simulate_json(capsys, tmp_path):
     db = tmp_path / "sim.db"
-    code, out, _ = run(capsys, "exchange", "simulate", "--accounts", 40, "--orders", 400,
-                       "--seed", 3, "--db", db, "--json")
+    code, out, _ = run(
+        capsys,
+        "exchange",
+        "simulate",
+        "--accounts",
+        40,
+        "--orders",
+        400,
+        "--seed",
+        3,
+        "--db",
+        db,
+        "--json",
+    )
     assert code == 0
     report = json.loads(out)
     assert report["trades"] > 0 and report["liquidations"] > 0
     assert report["root_verified"] is True and report["invariant_checks"] > 400
     assert db.exists()
-    code, out2, _ = run(capsys, "exchange", "simulate", "--accounts", 40, "--orders", 400,
-                        "--seed", 3, "--json")
+    code, out2, _ = run(
+        capsys, "exchange", "simulate", "--accounts", 40, "--orders", 400, "--seed", 3, "--json"
+    )
     assert json.loads(out2)["root"] == report["root"]  # deterministic per seed
 
 

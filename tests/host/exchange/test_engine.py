@@ -209,3 +209,24 @@ def test_package_docstring_example_runs():
 
     result = doctest.testmod(package)
     assert result.attempted > 10 and result.failed == 0
+
+
+def test_genesis_checks_its_arguments(tmp_path):
+    from tests.host.exchange.helpers import markets, pub
+    from zkel.host.exchange import Exchange
+
+    with pytest.raises(InvalidRequest, match="needs markets"):
+        Exchange.open(tmp_path / "a.db")
+    btc, eth = markets()
+    with pytest.raises(InvalidRequest, match="market ids must be 0..n-1"):
+        Exchange.open(":memory:", markets=[eth], oracle_pubkey=pub(0), operator_pubkey=pub(1))
+    with pytest.raises(InvalidRequest, match="tree depth"):
+        Exchange.open(
+            ":memory:", markets=[btc], oracle_pubkey=pub(0), operator_pubkey=pub(1), depth=1
+        )
+    ex = Exchange.open(
+        tmp_path / "b.db", markets=[btc], oracle_pubkey=pub(0), operator_pubkey=pub(1), depth=8
+    )
+    assert sorted(ex.accounts) == [0, 1] and ex.account(1).pubkey == pub(1)
+    with pytest.raises(InvalidRequest, match="two field elements"):
+        ex.create_account((1, 2, 3))
