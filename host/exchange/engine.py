@@ -241,7 +241,7 @@ class Exchange:
 
     def deposit(self, account: int, amount: int) -> txs.Receipt:
         """Credit ``amount`` quote atoms arriving from the settlement layer."""
-        new = txs.deposit(self.account(account), amount)
+        new = txs.deposit(settle_funding(self.account(account), self.markets), amount)
         with self._atomic() as rec:
             rec.step(
                 "deposit",

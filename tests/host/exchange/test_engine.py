@@ -230,3 +230,22 @@ def test_genesis_checks_its_arguments(tmp_path):
     assert sorted(ex.accounts) == [0, 1] and ex.account(1).pubkey == pub(1)
     with pytest.raises(InvalidRequest, match="two field elements"):
         ex.create_account((1, 2, 3))
+
+
+def test_funding_through_engine_is_zero_sum(ex3):
+    ex, (a, b, c) = ex3
+    ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE + 30 * TICK, 20 * LOT))
+    ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE + 30 * TICK, 20 * LOT))  # mark > oracle
+    ca, cb = ex.account(a).collateral, ex.account(b).collateral
+    assert ex.tick_funding().liquidations == ()
+    delta = ex.market(0).funding_index
+    # premium 30 ticks / 30,000 USD = 100 ppm, / damping 8 = 12 ppm of 30 USD per lot
+    assert delta == 30 * 10**6 * 12 // 10**6 > 0  # longs pay
+    assert ex.market(0).mark_price == BTC_PRICE  # reset to the oracle after the tick
+    ex.deposit(a, 1)  # touching an account settles its funding
+    ex.deposit(b, 1)
+    paid = ca + 1 - ex.account(a).collateral
+    received = ex.account(b).collateral - cb - 1
+    assert paid == received == 20 * delta
+    assert ex.tick_funding().liquidations == ()  # no trade since: rate 0
+    assert ex.market(0).funding_index == delta
