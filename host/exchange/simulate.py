@@ -249,13 +249,16 @@ class Simulation:
                 t = Transfer(account.index, to, rng.randint(1, 100) * QUOTE_SCALE, account.nonce)
                 if self._step(lambda: ex.transfer(t, sign_message(key, t))) is not None:
                     self.report.transfers += 1
-        else:  # deliberate bad requests: replayed nonce, wrong key
-            w = Withdrawal(account.index, QUOTE_SCALE, max(0, account.nonce - 1))
-            wrong = self.keys[(account.index + 1) % len(self.keys)]
-            if account.nonce == 0:
-                w = Withdrawal(account.index, QUOTE_SCALE, 0)
-            bad_key = wrong if account.nonce == 0 else key
-            self._step(lambda: ex.withdraw(w, sign_message(bad_key, w)))
+        else:  # deliberate bad requests: a replayed nonce, or a signature by the wrong key
+            if account.nonce:
+                w, signer = Withdrawal(account.index, QUOTE_SCALE, account.nonce - 1), key
+            else:
+                w, signer = (
+                    Withdrawal(account.index, QUOTE_SCALE, 0),
+                    self.keys[(account.index + 1) % len(self.keys)],
+                )
+            if self._step(lambda: ex.withdraw(w, sign_message(signer, w))) is not None:
+                raise AssertionError(f"a bad withdrawal of account {account.index} was accepted")
 
     def run(self, progress: Progress | None = None) -> SimulationReport:
         """Set up, run the orders with price updates and funding, cut the last batch."""
