@@ -74,3 +74,55 @@ def simulate_cmd(
         f"root        {report.root} (recomputed from leaves: "
         f"{'ok' if report.root_verified else 'MISMATCH'})"
     )
+
+
+@app.command("info")
+def info_cmd(
+    db: Annotated[Path, typer.Argument(help="Exchange database (SQLite) to inspect.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show an exchange database: markets, counts, roots (recomputed from the leaves)."""
+    from zkel.host.state import Store, verify_store
+
+    if not db.is_file():
+        raise UserError(f"{db}: no such file")
+    store = Store(db)
+    try:
+        if store.get_meta("depth") is None:
+            raise UserError(f"{db}: not an exchange database")
+        report = verify_store(store)
+        data = {
+            "markets": [
+                {
+                    k: m[k]
+                    for k in (
+                        "market_id",
+                        "symbol",
+                        "oracle_price",
+                        "funding_index",
+                        "open_interest",
+                    )
+                }
+                for m in store.markets()
+            ],
+            "accounts": report.accounts,
+            "transactions": report.txs,
+            "batches": store.get_meta("batch_number", 0),
+            "root": str(report.tree_root),
+            "root_verified": report.ok,
+        }
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    for m in data["markets"]:
+        typer.echo(
+            f"market {m['market_id']} {m['symbol']}: oracle {m['oracle_price']}, "
+            f"funding index {m['funding_index']}, open interest {m['open_interest']}"
+        )
+    typer.echo(
+        f"{data['accounts']} accounts, {data['transactions']} transactions, "
+        f"{data['batches']} batches"
+    )
+    typer.echo(f"root {data['root']} ({'ok' if data['root_verified'] else 'MISMATCH'})")

@@ -65,3 +65,22 @@ def test_existing_db_refused(capsys, tmp_path):
     db.write_text("")
     code, _, err = run(capsys, "exchange", "simulate", "--db", db)
     assert code == 2 and "already exists" in err
+
+
+def test_info(capsys, tmp_path):
+    db = tmp_path / "sim.db"
+    assert (
+        run(capsys, "exchange", "simulate", "--accounts", 5, "--orders", 20, "--db", db, "--json")[
+            0
+        ]
+        == 0
+    )
+    code, out, _ = run(capsys, "exchange", "info", db, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["root_verified"] and data["accounts"] == 7
+    assert [m["symbol"] for m in data["markets"]] == ["BTC-USD", "ETH-USD"]
+    code, _, err = run(capsys, "exchange", "info", tmp_path / "none.db")
+    assert code == 2 and "no such file" in err
+    (tmp_path / "empty.db").write_bytes(b"")
+    code, _, err = run(capsys, "exchange", "info", tmp_path / "empty.db")
+    assert code == 2 and "not an exchange database" in err
