@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,17 +39,20 @@ CREATE TABLE IF NOT EXISTS batches (number INTEGER PRIMARY KEY, data TEXT NOT NU
 
 
 class SqliteNodeStore:
-    """The tree's NodeStore on the ``nodes`` table, with a write-through memory cache.
+    """The tree's NodeStore on the ``nodes`` table, with a memory cache and write buffer.
 
     ``get(level, index)`` returns the node value (canonical field element) or None
-    for an empty (default) node; level 0 holds the leaves. Writes go to SQLite
-    inside the caller's open transaction; :meth:`Store.transaction` drops the
-    cache when a transaction rolls back.
+    for an empty (default) node; level 0 holds the leaves. ``put`` and ``delete``
+    are buffered and written with one ``executemany`` by :meth:`flush`, which
+    :meth:`Store.transaction` calls just before its ``COMMIT`` (and which runs at
+    once when no transaction is open); a rollback drops the buffer and the cache.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, in_transaction: Callable[[], bool] = bool) -> None:
         self._conn = conn
+        self._in_transaction = in_transaction
         self._cache: dict[tuple[int, int], int | None] = {}
+        self._dirty: dict[tuple[int, int], int | None] = {}
 
     def get(self, level: int, index: int) -> int | None:
         key = (level, index)
@@ -63,22 +66,37 @@ class SqliteNodeStore:
         return value
 
     def put(self, level: int, index: int, value: int) -> None:
-        self._conn.execute(
-            "INSERT OR REPLACE INTO nodes (level, idx, value) VALUES (?, ?, ?)",
-            (level, index, int(value).to_bytes(32, "big")),
-        )
-        self._cache[(level, index)] = int(value)
+        self._cache[(level, index)] = self._dirty[(level, index)] = int(value)
+        if not self._in_transaction():
+            self.flush()
 
     def delete(self, level: int, index: int) -> None:
-        self._conn.execute("DELETE FROM nodes WHERE level = ? AND idx = ?", (level, index))
-        self._cache[(level, index)] = None
+        self._cache[(level, index)] = self._dirty[(level, index)] = None
+        if not self._in_transaction():
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered puts and deletes to the ``nodes`` table."""
+        if not self._dirty:
+            return
+        puts = [
+            (lv, ix, v.to_bytes(32, "big")) for (lv, ix), v in self._dirty.items() if v is not None
+        ]
+        dels = [key for key, v in self._dirty.items() if v is None]
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO nodes (level, idx, value) VALUES (?, ?, ?)", puts
+        )
+        self._conn.executemany("DELETE FROM nodes WHERE level = ? AND idx = ?", dels)
+        self._dirty.clear()
 
     def clear_cache(self) -> None:
-        """Forget cached nodes (after a rollback)."""
+        """Forget cached and buffered nodes (after a rollback)."""
         self._cache.clear()
+        self._dirty.clear()
 
     def count(self) -> int:
         """Number of stored (non-empty) nodes."""
+        self.flush()
         return self._conn.execute("SELECT COUNT(*) FROM nodes").fetchone()[0]
 
 
@@ -104,7 +122,7 @@ class Store:
                 raise RuntimeError(f"{self.path}: could not enable WAL (got {mode})")
         self.conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
         self.conn.executescript(SCHEMA)
-        self.nodes = SqliteNodeStore(self.conn)
+        self.nodes = SqliteNodeStore(self.conn, lambda: self._depth > 0)
         self._depth = 0
 
     def close(self) -> None:
@@ -125,11 +143,13 @@ class Store:
         self._depth = 1
         try:
             yield self.conn
+            self.nodes.flush()
         except BaseException:
             self.conn.execute("ROLLBACK")
             self.nodes.clear_cache()
+            self._depth = 0
             raise
-        else:
+        try:
             self.conn.execute("COMMIT")
         finally:
             self._depth = 0
