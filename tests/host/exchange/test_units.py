@@ -105,3 +105,33 @@ def test_funding_zero_sum_with_lazy_settlement():
     s = settle_funding(long, ms)
     assert s.collateral == -185 and s.positions[0].funding_index == 37
     assert settle_funding(s, ms) is s
+
+
+@settings(derandomize=True, max_examples=100)
+@given(
+    st.integers(-(10**6), 10**6),
+    st.integers(-(10**12), 10**12),
+    st.integers(-500, 500),
+    st.integers(-(10**4), 10**4),
+)
+def test_fast_health_agrees_with_the_formulas(lots_btc, collateral, lots_eth, findex):
+    from zkel.host.exchange.margin import equity, health
+
+    ms = {m.market_id: m for m in markets()}
+    acct = Account(
+        3,
+        (1, 1),
+        collateral,
+        0,
+        (Position(lots_btc * LOT, findex), Position(lots_eth * 10**6, 0), Position(), Position()),
+    )
+    h = health(acct, ms)
+    assert h.equity == equity(acct, ms)
+    assert h.initial == sum(
+        ppm_of(notional(p.size, ms[m].oracle_price), ms[m].initial_margin_ppm)
+        for m, p in enumerate(acct.positions[:2])
+    )
+    assert h.maintenance == sum(
+        ppm_of(notional(p.size, ms[m].oracle_price), ms[m].maintenance_margin_ppm)
+        for m, p in enumerate(acct.positions[:2])
+    )
