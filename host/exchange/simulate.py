@@ -128,6 +128,7 @@ class Simulation:
         self.checker = InvariantChecker(self.ex)
         self.users: list[int] = []
         self.batch_size = batch_size
+        self.batched_seq = 0
         self.oracle_time = 0
 
     def key_of(self, account: int) -> PrivateKey:
@@ -147,7 +148,7 @@ class Simulation:
             return None
         self.checker.check()
         self.report.invariant_checks += 1
-        if ex.seq - ex.store.get_meta("batched_seq", 0) >= self.batch_size:
+        if ex.seq - self.batched_seq >= self.batch_size:
             self._cut()
         return result
 
@@ -155,8 +156,7 @@ class Simulation:
         batch = self.ex.cut_batch()
         if batch is not None:
             self.report.batches += 1
-            with self.ex.store.transaction():
-                self.ex.store.set_meta("batched_seq", self.ex.seq)
+        self.batched_seq = self.ex.seq
 
     def setup(self, progress: Progress | None = None) -> None:
         """Create the accounts and fund them (the insurance fund gets 50 USD per account)."""
