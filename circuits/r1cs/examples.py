@@ -25,7 +25,7 @@ def random_circuit(
     """A random satisfiable circuit: products of random linear combinations.
 
     Public signals are declared after some private ones, to exercise the wire
-    reordering; values are large random field elements (and a few 0s and 1s).
+    reordering; values are large random field elements (inputs include 0 and 1).
     """
     rng = random.Random(seed)
     cs = ConstraintSystem(with_values=with_values)
@@ -33,9 +33,10 @@ def random_circuit(
     def val(v: int) -> int | None:
         return v if with_values else None
 
-    variables = [
-        cs.private_input(f"in{i}", val(rng.choice([0, 1, rng.randrange(R)]))) for i in range(3)
-    ]
+    # inputs 0, 1 and a random element: the 0 exercises zero wires, the others keep
+    # the products (and so the MSM scalars) full-width
+    inputs = [0, 1, rng.randrange(2, R)]
+    variables = [cs.private_input(f"in{i}", val(v)) for i, v in enumerate(inputs)]
     pending_public = n_public
     while cs.n_constraints < n_constraints:
         k = rng.randrange(1, 4)
