@@ -86,16 +86,18 @@ def _transform(values: Sequence[int], inverse: bool) -> list[int]:
         return [int(values[0]) % R]
     a = np.array([_MPZ(int(v) % R) for v in values], dtype=object)[_bit_reverse(n)]
     tw_full = _twiddles(n, inverse)
-    # Lazy reduction: only the products are reduced inside the loop; the additive
-    # side grows by at most r per stage (u - t + r keeps it non-negative), and one
-    # final reduction makes every value canonical.
+    # Lazy reduction: only the products are reduced inside the loop (Python's % is
+    # non-negative for a negative dividend too); the additive side drifts by less
+    # than r per stage, and one final reduction makes every value canonical.
     for s in range(1, k + 1):
         half = 1 << (s - 1)
         blocks = a.reshape(n >> s, 2, half)
-        tw = tw_full[:: n >> s]  # ω_{2^s}^j for j < half
-        t = blocks[:, 1, :] * tw % R
         u = blocks[:, 0, :]
-        a = np.concatenate((u + t, u - t + R), axis=1).reshape(n)
+        if s == 1:
+            t = blocks[:, 1, :]  # the only twiddle is 1
+        else:
+            t = blocks[:, 1, :] * tw_full[:: n >> s] % R  # ω_{2^s}^j for j < half
+        a = np.concatenate((u + t, u - t), axis=1).reshape(n)
     if inverse:
         a = a * pow(n, -1, R)
     return [int(x) for x in a % R]
