@@ -395,8 +395,9 @@ def accumulate_window_g2(
     xs: Sequence[tuple], ys: Sequence[tuple], digits: Sequence[int], n_buckets: int
 ) -> list[tuple | None]:
     """Affine G2 buckets for one window (see :func:`accumulate_window_g1`)."""
-    return _accumulate(xs, ys, digits, n_buckets, batch_add_g2,
-                       lambda y: ((Q - y[0]) % Q, (Q - y[1]) % Q))
+    return _accumulate(
+        xs, ys, digits, n_buckets, batch_add_g2, lambda y: ((Q - y[0]) % Q, (Q - y[1]) % Q)
+    )
 
 
 def msm_g2(points: Sequence[G2], scalars: Sequence[int], *, use_gmpy2: bool | None = None) -> G2:
