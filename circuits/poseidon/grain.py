@@ -15,7 +15,7 @@ circomlibjs' tables.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import cache
 
 from zkel.circuits.bn254.fields import R
 
@@ -63,7 +63,7 @@ def _draw(bits: Iterator[int]) -> Callable[[], int]:
     return draw
 
 
-@lru_cache(maxsize=None)
+@cache
 def generate(t: int) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
     """Round constants ``C`` ((R_F + R_P)·t of them) and the t×t MDS matrix ``M`` for width t."""
     if not 2 <= t <= len(N_ROUNDS_P) + 1:

@@ -14,7 +14,7 @@ sparse partial-round matrices (the paper's appendix B form) are not used yet.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 
 from zkel.circuits.bn254.fields import R
 
@@ -27,7 +27,7 @@ from zkel.circuits.poseidon.grain import N_ROUNDS_F, N_ROUNDS_P, generate
 MAX_INPUTS = len(N_ROUNDS_P)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(t: int) -> Callable[[list[int]], list[int]]:
     """The permutation for width t as straight-line Python (unrolled loops, lazy mod).
 
