@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"bench: unknown suite(s) {unknown}; known: {SUITES}", file=sys.stderr)
         return 2
-    summary: dict[str, object] = {"machine": machine(), "suites": {}}
+    # running a subset keeps the other suites' last summaries
+    previous = RESULTS / "summary.json"
+    suites: dict[str, object] = {}
+    if args.suites and previous.exists():
+        suites = json.loads(previous.read_text()).get("suites", {})
+    summary: dict[str, object] = {"machine": machine(), "suites": suites}
     for suite in args.suites or SUITES:
         try:
             module = importlib.import_module(f"bench.{suite}")

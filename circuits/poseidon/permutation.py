@@ -20,8 +20,11 @@ from zkel.circuits.bn254.fields import R
 
 try:  # gmpy2 reduces 508-bit products faster; results are identical
     from gmpy2 import mpz as _NUM
+
+    HAVE_GMPY2 = True
 except ImportError:  # pragma: no cover
     _NUM = int
+    HAVE_GMPY2 = False
 from zkel.circuits.poseidon.grain import N_ROUNDS_F, N_ROUNDS_P, generate
 
 MAX_INPUTS = len(N_ROUNDS_P)
