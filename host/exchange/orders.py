@@ -101,8 +101,12 @@ class Order:
         ]
 
     def hash(self) -> int:
-        """The message hash that is signed; also the order id."""
-        return poseidon(self.fields())
+        """The message hash that is signed; also the order id (computed once per object,
+        from the object's own immutable fields, never taken from outside)."""
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = self.__dict__["_hash"] = poseidon(self.fields())
+        return cached
 
     def to_dict(self) -> dict:
         """JSON-ready fields."""

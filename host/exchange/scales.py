@@ -35,6 +35,8 @@ field order): ``x`` itself when ``x >= 0``, ``r + x`` when negative.
 
 from __future__ import annotations
 
+from zkel.circuits.bn254 import R
+
 QUOTE_SCALE = 10**6
 SIZE_SCALE = 10**8
 PPM = 10**6
@@ -44,8 +46,8 @@ SIGNED_BITS = 64
 AMOUNT_LIMIT = 1 << AMOUNT_BITS
 SIGNED_LIMIT = 1 << (SIGNED_BITS - 1)
 
-#: BN254 scalar field order (the field of Poseidon and of the circuit's wires).
-FIELD_ORDER = 21888242871839275222246405745257275088548364400416722265358088549525817569601
+#: BN254 scalar field order ``r`` (the field of Poseidon and of the circuit's wires).
+FIELD_ORDER = R
 
 
 def check_amount(name: str, value: int, *, positive: bool = False) -> int:

@@ -97,6 +97,11 @@ def price_path_factor(step: int, steps: int) -> float:
     return 0.67 + 0.15 * (x - 0.62) / 0.38
 
 
+def tree_depth(accounts: int) -> int:
+    """Tree depth for a run: 16 (65,536 leaves), or more when the accounts need it."""
+    return max(16, (accounts + 2).bit_length() + 1)
+
+
 class Simulation:
     """State of one run; :meth:`run` drives it."""
 
@@ -122,6 +127,7 @@ class Simulation:
             markets=default_markets(),
             oracle_pubkey=oracle.public_key(),
             operator_pubkey=self.pubs[0],
+            depth=tree_depth(accounts),
             synchronous="NORMAL",
         )
         self.base = {m: mk.oracle_price for m, mk in self.ex.markets.items()}
@@ -265,7 +271,7 @@ class Simulation:
         t0 = time.perf_counter()
         self.setup(progress)
         n = self.report.orders
-        every = max(1, n // 200)
+        every = max(1, n // 100)
         t1 = time.perf_counter()
         tree0 = self.ex.recorder.tree_updates
         for step in range(n):

@@ -15,8 +15,10 @@ the empty leaf 0.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from zkel.circuits.poseidon import poseidon
-from zkel.host.exchange.account import MARKETS_PER_ACCOUNT, Account
+from zkel.host.exchange.account import MARKETS_PER_ACCOUNT, Account, Position
 from zkel.host.exchange.scales import encode_signed
 
 EMPTY_LEAF = 0
@@ -26,8 +28,15 @@ assert 2 * MARKETS_PER_ACCOUNT <= 16, "positions must fit one Poseidon call"
 
 def positions_hash(account: Account) -> int:
     """Poseidon hash of the ``2 * MARKETS_PER_ACCOUNT`` encoded position fields."""
+    return _positions_hash(account.positions)
+
+
+@lru_cache(maxsize=1 << 16)
+def _positions_hash(positions: tuple[Position, ...]) -> int:
+    # cached by value: deposits, withdrawals, transfers and fees leave positions as
+    # they were, and every account with no position shares one hash
     fields: list[int] = []
-    for pos in account.positions:
+    for pos in positions:
         fields.append(encode_signed(pos.size))
         fields.append(encode_signed(pos.funding_index))
     return poseidon(fields)

@@ -12,10 +12,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-from tests.host.exchange._doubles import install  # noqa: E402
-
-install()
-
 from tests.host.exchange.helpers import BTC_PRICE, LOT, key, make_exchange, order  # noqa: E402
 from zkel.host.exchange import Exchange, OraclePrice, Side, sign_message  # noqa: E402
 from zkel.host.exchange.errors import ExchangeError  # noqa: E402
