@@ -266,18 +266,27 @@ def _check_lengths(points: Sequence[Any], scalars: Sequence[int]) -> None:
         raise ValueError(f"MSM needs as many scalars as points ({len(scalars)} != {len(points)})")
 
 
-def msm_g1(points: Sequence[G1], scalars: Sequence[int], *, use_gmpy2: bool | None = None) -> G1:
-    """``Σ k_i·P_i`` in G1 by Pippenger with batched affine bucket accumulation."""
+def _prepare(
+    points: Sequence[Any], scalars: Sequence[int], use_gmpy2: bool | None
+) -> tuple[list, list, list[list[int]], int] | None:
+    """Affine inputs, signed digits and window width for the points that contribute
+    (identity points and scalars ≡ 0 mod r dropped); None when none does."""
     _check_lengths(points, scalars)
-    num = _num(use_gmpy2)
-    xs, ys = _affine_inputs(points, num)
+    xs, ys = _affine_inputs(points, _num(use_gmpy2))
     live = [i for i, (x, k) in enumerate(zip(xs, scalars, strict=True)) if x is not None and k % R]
     if not live:
-        return G1.identity()
-    xs = [xs[i] for i in live]
-    ys = [ys[i] for i in live]
+        return None
     c = best_window(len(live))
-    all_digits = [signed_digits(scalars[i], c) for i in live]
+    digits = [signed_digits(scalars[i], c) for i in live]
+    return [xs[i] for i in live], [ys[i] for i in live], digits, c
+
+
+def msm_g1(points: Sequence[G1], scalars: Sequence[int], *, use_gmpy2: bool | None = None) -> G1:
+    """``Σ k_i·P_i`` in G1 by Pippenger with batched affine bucket accumulation."""
+    prepared = _prepare(points, scalars, use_gmpy2)
+    if prepared is None:
+        return G1.identity()
+    xs, ys, all_digits, c = prepared
     n_buckets = 1 << (c - 1)
     result = (1, 1, 0)
     for w in range(n_windows(c) - 1, -1, -1):
@@ -405,16 +414,10 @@ def msm_g2(points: Sequence[G2], scalars: Sequence[int], *, use_gmpy2: bool | No
 
     Same algorithm as :func:`msm_g1`: signed digits, batched affine buckets over Fq2.
     """
-    _check_lengths(points, scalars)
-    num = _num(use_gmpy2)
-    xs, ys = _affine_inputs(points, num)
-    live = [i for i, (x, k) in enumerate(zip(xs, scalars, strict=True)) if x is not None and k % R]
-    if not live:
+    prepared = _prepare(points, scalars, use_gmpy2)
+    if prepared is None:
         return G2.identity()
-    xs = [xs[i] for i in live]
-    ys = [ys[i] for i in live]
-    c = best_window(len(live))
-    all_digits = [signed_digits(scalars[i], c) for i in live]
+    xs, ys, all_digits, c = prepared
     n_buckets = 1 << (c - 1)
     inf = (_F2_ONE, _F2_ONE, _F2_ZERO)
     result = inf
