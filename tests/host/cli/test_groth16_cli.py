@@ -22,6 +22,17 @@ def run(capsys, *args):
     return code, out, err
 
 
+def verify(capsys, vkey, public, proof):
+    return run(capsys, "groth16", "verify", vkey, public, proof)
+
+
+def prove(capsys, zkey, wtns, out_dir, *extra):
+    """Prove into ``out_dir/p.json`` and ``out_dir/pub.json``."""
+    return run(
+        capsys, "groth16", "prove", zkey, wtns, out_dir / "p.json", out_dir / "pub.json", *extra
+    )
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli")
@@ -36,13 +47,8 @@ def workdir(tmp_path_factory):
 
 
 def test_verify_ok(workdir, capsys):
-    code, out, _ = run(
-        capsys,
-        "groth16",
-        "verify",
-        workdir / "vk.json",
-        workdir / "public.json",
-        workdir / "proof.json",
+    code, out, _ = verify(
+        capsys, workdir / "vk.json", workdir / "public.json", workdir / "proof.json"
     )
     assert code == 0 and out.strip() == "OK"
 
@@ -57,13 +63,8 @@ def test_wrong_public_value_exits_1(workdir, tmp_path, capsys):
     pub = json.loads((workdir / "public.json").read_text())
     pub[0] = str((int(pub[0]) + 1) % R)
     (tmp_path / "public.json").write_text(json.dumps(pub))
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "verify",
-        workdir / "vk.json",
-        tmp_path / "public.json",
-        workdir / "proof.json",
+    code, _, err = verify(
+        capsys, workdir / "vk.json", tmp_path / "public.json", workdir / "proof.json"
     )
     assert code == 1 and "INVALID" in err
 
@@ -74,14 +75,7 @@ def _proof(workdir):
 
 def _verify_with_proof(workdir, tmp_path, capsys, proof):
     (tmp_path / "proof.json").write_text(json.dumps(proof))
-    return run(
-        capsys,
-        "groth16",
-        "verify",
-        workdir / "vk.json",
-        workdir / "public.json",
-        tmp_path / "proof.json",
-    )
+    return verify(capsys, workdir / "vk.json", workdir / "public.json", tmp_path / "proof.json")
 
 
 def test_proof_point_off_curve_exits_2(workdir, tmp_path, capsys):
@@ -110,38 +104,23 @@ def test_public_value_not_below_r_exits_2(workdir, tmp_path, capsys):
     pub = json.loads((workdir / "public.json").read_text())
     pub[0] = str(int(pub[0]) + R)
     (tmp_path / "public.json").write_text(json.dumps(pub))
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "verify",
-        workdir / "vk.json",
-        tmp_path / "public.json",
-        workdir / "proof.json",
+    code, _, err = verify(
+        capsys, workdir / "vk.json", tmp_path / "public.json", workdir / "proof.json"
     )
     assert code == 2 and "public.json" in err
 
 
 def test_malformed_json_exits_2(workdir, tmp_path, capsys):
     (tmp_path / "proof.json").write_text('{"pi_a": [1, 2')
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "verify",
-        workdir / "vk.json",
-        workdir / "public.json",
-        tmp_path / "proof.json",
+    code, _, err = verify(
+        capsys, workdir / "vk.json", workdir / "public.json", tmp_path / "proof.json"
     )
     assert code == 2 and "proof.json" in err
 
 
 def test_missing_file_exits_2(workdir, tmp_path, capsys):
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "verify",
-        tmp_path / "nope.json",
-        workdir / "public.json",
-        workdir / "proof.json",
+    code, _, err = verify(
+        capsys, tmp_path / "nope.json", workdir / "public.json", workdir / "proof.json"
     )
     assert code == 2 and "nope.json" in err
 
@@ -149,15 +128,7 @@ def test_missing_file_exits_2(workdir, tmp_path, capsys):
 def test_truncated_zkey_exits_2(workdir, tmp_path, capsys):
     data = (workdir / "c.zkey").read_bytes()
     (tmp_path / "t.zkey").write_bytes(data[: len(data) // 2])
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "prove",
-        tmp_path / "t.zkey",
-        workdir / "w.wtns",
-        tmp_path / "p.json",
-        tmp_path / "pub.json",
-    )
+    code, _, err = prove(capsys, tmp_path / "t.zkey", workdir / "w.wtns", tmp_path)
     assert code == 2 and "t.zkey" in err
     assert not (tmp_path / "p.json").exists()
 
@@ -170,15 +141,7 @@ def test_corrupted_zkey_point_exits_2(workdir, tmp_path, capsys):
     h_offset = bytes(data).find(bytes(bf.sections[9]))
     data[h_offset + 64 + 5] ^= 0x55  # x coordinate of the second H point
     (tmp_path / "x.zkey").write_bytes(bytes(data))
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "prove",
-        tmp_path / "x.zkey",
-        workdir / "w.wtns",
-        tmp_path / "p.json",
-        tmp_path / "pub.json",
-    )
+    code, _, err = prove(capsys, tmp_path / "x.zkey", workdir / "w.wtns", tmp_path)
     assert code == 2 and "x.zkey" in err and "section H" in err
     assert not (tmp_path / "p.json").exists()
 
@@ -188,15 +151,7 @@ def test_unsatisfying_witness_exits_2_without_proof(workdir, tmp_path, capsys):
     w = cs.witness()
     w[-1] = (w[-1] + 1) % R
     write_wtns(tmp_path / "bad.wtns", w)
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "prove",
-        workdir / "c.zkey",
-        tmp_path / "bad.wtns",
-        tmp_path / "p.json",
-        tmp_path / "pub.json",
-    )
+    code, _, err = prove(capsys, workdir / "c.zkey", tmp_path / "bad.wtns", tmp_path)
     assert code == 2 and "bad.wtns" in err and "does not satisfy" in err
     assert not (tmp_path / "p.json").exists()
 
@@ -204,29 +159,13 @@ def test_unsatisfying_witness_exits_2_without_proof(workdir, tmp_path, capsys):
 def test_witness_for_another_field_exits_2(workdir, tmp_path, capsys):
     bls_r = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001
     write_wtns(tmp_path / "bls.wtns", [1, 2, 3], prime=bls_r)
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "prove",
-        workdir / "c.zkey",
-        tmp_path / "bls.wtns",
-        tmp_path / "p.json",
-        tmp_path / "pub.json",
-    )
+    code, _, err = prove(capsys, workdir / "c.zkey", tmp_path / "bls.wtns", tmp_path)
     assert code == 2 and "bls.wtns" in err
 
 
 def test_unknown_backend_exits_2(workdir, tmp_path, capsys):
-    code, _, err = run(
-        capsys,
-        "groth16",
-        "prove",
-        workdir / "c.zkey",
-        workdir / "w.wtns",
-        tmp_path / "p.json",
-        tmp_path / "pub.json",
-        "--backend",
-        "gpu",
+    code, _, err = prove(
+        capsys, workdir / "c.zkey", workdir / "w.wtns", tmp_path, "--backend", "gpu"
     )
     assert code == 2 and "gpu" in err
 
