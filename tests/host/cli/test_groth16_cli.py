@@ -184,3 +184,13 @@ def test_export_vkey_matches_verify_input(workdir, tmp_path, capsys):
     vk = json.loads((tmp_path / "vk.json").read_text())
     assert vk["protocol"] == "groth16" and vk["curve"] == "bn128" and vk["nPublic"] == 2
     assert len(vk["IC"]) == 3 and "vk_alphabeta_12" in vk
+
+
+def test_proof_point_outside_g2_subgroup_exits_2(workdir, tmp_path, capsys):
+    from tests.circuits.bn254.twist import twist_point_off_subgroup
+
+    (x0, x1), (y0, y1) = twist_point_off_subgroup()
+    proof = _proof(workdir)
+    proof["pi_b"] = [[str(x0), str(x1)], [str(y0), str(y1)], ["1", "0"]]
+    code, _, err = _verify_with_proof(workdir, tmp_path, capsys, proof)
+    assert code == 2 and "pi_b: not in the G2 subgroup" in err
