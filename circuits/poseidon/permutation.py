@@ -6,9 +6,10 @@ rounds) or to the first only (partial rounds), then multiply by the MDS matrix.
 The hash of ``n`` inputs (1 ≤ n ≤ 16) permutes ``[0, x_1, .., x_n]`` (width
 t = n + 1) and returns the first element. All values canonical ints in [0, r).
 
-The native permutation is straight-line code generated per width (:func:`_compiled`);
-:func:`permute_reference` is the plain round loop it is tested against. circomlib's
-sparse partial-round matrices (the paper's appendix B form) are not used yet.
+The native permutation is straight-line code generated per width (:func:`_compiled`)
+in the optimized form of :mod:`zkel.circuits.poseidon.optimized` (folded constants,
+sparse partial-round matrices); :func:`permute_reference` is the plain round loop it
+is tested against.
 """
 
 from __future__ import annotations
@@ -26,41 +27,67 @@ except ImportError:  # pragma: no cover
     _NUM = int
     HAVE_GMPY2 = False
 from zkel.circuits.poseidon.grain import N_ROUNDS_F, N_ROUNDS_P, generate
+from zkel.circuits.poseidon.optimized import optimized_parameters
 
 MAX_INPUTS = len(N_ROUNDS_P)
 
 
 @cache
 def _compiled(t: int) -> Callable[[list[int]], list[int]]:
-    """The permutation for width t as straight-line Python (unrolled loops, lazy mod).
+    """The permutation for width t as straight-line Python, in the optimized form.
 
-    Generated once per width from the round structure: the state lives in local
-    variables, S-boxes and matrix rows are written out, and sums are reduced once.
+    Generated once per width from :func:`optimized_parameters`: the state lives in
+    local variables, S-boxes and matrix rows are written out, partial rounds use
+    their sparse matrices (2t - 1 products), and sums are reduced once.
     """
-    constants, mds = generate(t)
-    r_p = N_ROUNDS_P[t - 2]
+    p = optimized_parameters(t)
     half_f = N_ROUNDS_F // 2
-    names = [f"s{i}" for i in range(t)]
-    lines = ["def perm(state, C, M, R=R):", f"    {', '.join(names)}, = state"]
-    lines.append("    " + "; ".join(f"m{i}_{j} = M[{i}][{j}]" for i in range(t) for j in range(t)))
-    for r in range(N_ROUNDS_F + r_p):
-        full = not half_f <= r < half_f + r_p
+    s = [f"s{i}" for i in range(t)]
+    consts: list[int] = []
+
+    def const(value: int) -> str:
+        consts.append(value)
+        return f"K[{len(consts) - 1}]"
+
+    lines = ["def perm(state, K, R=R):", f"    {', '.join(s)}, = state"]
+
+    def full_round(c: list[int]) -> None:
         for i in range(t):
-            if full or i == 0:
-                lines.append(f"    a{i} = ({names[i]} + C[{r * t + i}]) % R")
-                lines.append(f"    b = a{i} * a{i} % R; a{i} = b * b % R * a{i} % R")
-            else:  # no S-box: the sum (< 2r) is reduced after the matrix product
-                lines.append(f"    a{i} = {names[i]} + C[{r * t + i}]")
+            lines.append(f"    a{i} = ({s[i]} + {const(c[i])}) % R")
+            lines.append(f"    b = a{i} * a{i} % R; a{i} = b * b % R * a{i} % R")
         for i in range(t):
-            terms = " + ".join(f"m{i}_{j} * a{j}" for j in range(t))
-            lines.append(f"    {names[i]} = ({terms}) % R")
-    lines.append(f"    return [{', '.join(names)}]")
+            terms = " + ".join(f"{const(p.mds[i][j])} * a{j}" for j in range(t))
+            lines.append(f"    {s[i]} = ({terms}) % R")
+
+    for r in range(half_f):
+        full_round(p.full_constants[r])
+    for row, col, c in zip(p.sparse_rows, p.sparse_cols, p.partial_constants, strict=True):
+        lines.append(f"    a0 = ({s[0]} + {const(c)}) % R")
+        lines.append("    b = a0 * a0 % R; a0 = b * b % R * a0 % R")
+        terms = " + ".join(f"{const(row[j])} * {s[j]}" for j in range(1, t))
+        lines.append(f"    n0 = ({const(row[0])} * a0 + {terms}) % R")
+        for k in range(1, t):
+            lines.append(
+                f"    {s[k]} = {s[k]} + {const(col[k - 1])} * a0  # reduced after the partials"
+            )
+        lines.append(f"    {s[0]} = n0")
+    rest = ", ".join(s[1:])
+    lines.append(
+        f"    {rest}, = "
+        + ", ".join(
+            "(" + " + ".join(f"{const(p.basis[i][j])} * {s[j + 1]}" for j in range(t - 1)) + ") % R"
+            for i in range(t - 1)
+        )
+        + ","
+    )
+    for r in range(half_f, N_ROUNDS_F):
+        full_round(p.full_constants[r])
+    lines.append(f"    return [{', '.join(s)}]")
     namespace: dict = {"R": _NUM(R)}
     exec("\n".join(lines), namespace)  # noqa: S102 - code generated above from constants
     perm = namespace["perm"]
-    c_num = [_NUM(c) for c in constants]
-    m_num = [[_NUM(m) for m in row] for row in mds]
-    return lambda state: [int(x) for x in perm([_NUM(x) for x in state], c_num, m_num)]
+    k_num = [_NUM(k) for k in consts]
+    return lambda state: [int(x) for x in perm([_NUM(x) for x in state], k_num)]
 
 
 def permute(state: Sequence[int]) -> list[int]:
