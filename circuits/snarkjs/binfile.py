@@ -8,6 +8,7 @@ order; each type appears at most once in the files zkel reads.
 from __future__ import annotations
 
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,16 +31,31 @@ class BinFile:
             raise FormatError(self.path, f"missing section {kind} ({name})") from None
 
 
-def read_binfile(path: str | Path, magic: bytes, versions: tuple[int, ...]) -> BinFile:
-    """Read and split a container, checking magic, version and section bounds."""
+def read_binfile(
+    path: str | Path,
+    magic: bytes,
+    versions: tuple[int, ...],
+    names: Mapping[int, str] | None = None,
+) -> BinFile:
+    """Read and split a container, checking magic, version and section bounds.
+
+    ``names`` maps section types to the names used in error messages
+    (``section 9 (H)``).
+    """
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise FormatError(path, f"cannot read: {exc.strerror or exc}") from None
-    return parse_binfile(data, str(path), magic, versions)
+    return parse_binfile(data, str(path), magic, versions, names)
 
 
-def parse_binfile(data: bytes, path: str, magic: bytes, versions: tuple[int, ...]) -> BinFile:
+def parse_binfile(
+    data: bytes,
+    path: str,
+    magic: bytes,
+    versions: tuple[int, ...],
+    names: Mapping[int, str] | None = None,
+) -> BinFile:
     """Split container bytes (see :func:`read_binfile`)."""
     kind = magic.decode()
     if len(data) < 12:
@@ -56,16 +72,21 @@ def parse_binfile(data: bytes, path: str, magic: bytes, versions: tuple[int, ...
     sections: dict[int, memoryview] = {}
     for index in range(n_sections):
         if pos + 12 > len(data):
-            raise FormatError(path, f"truncated: header of section #{index + 1} is missing")
-        stype, size = struct.unpack_from("<IQ", data, pos)
-        pos += 12
-        if pos + size > len(data):
             raise FormatError(
                 path,
-                f"truncated: section {stype} needs {size} bytes, file has {len(data) - pos}",
+                f"truncated: the header of section #{index + 1} of {n_sections} is missing",
+            )
+        stype, size = struct.unpack_from("<IQ", data, pos)
+        pos += 12
+        label = (
+            f"section {stype} ({names[stype]})" if names and stype in names else f"section {stype}"
+        )
+        if pos + size > len(data):
+            raise FormatError(
+                path, f"truncated: {label} needs {size} bytes, file has {len(data) - pos}"
             )
         if stype in sections:
-            raise FormatError(path, f"section {stype} appears twice")
+            raise FormatError(path, f"{label} appears twice")
         sections[stype] = view[pos : pos + size]
         pos += size
     if pos != len(data):

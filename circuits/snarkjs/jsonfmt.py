@@ -11,6 +11,8 @@ value below r; curve membership is checked by :mod:`zkel.circuits.groth16.keys`.
 from __future__ import annotations
 
 import json
+import operator
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from zkel.circuits.snarkjs.errors import FormatError
 
 G1Affine = tuple[int, int] | None
 G2Affine = tuple[tuple[int, int], tuple[int, int]] | None
+_DECIMAL = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def _int(v: Any, path: str | Path, what: str, bound: int, bound_name: str) -> in
     if isinstance(v, bool) or not isinstance(v, str | int):
         raise FormatError(path, f"{what}: expected a decimal string, got {type(v).__name__}")
     if isinstance(v, str):
-        if not v.isdigit():
+        if not _DECIMAL.fullmatch(v):
             raise FormatError(path, f"{what}: {v[:40]!r} is not a decimal number")
         v = int(v)
     if not 0 <= v < bound:
@@ -116,15 +119,43 @@ def _header(obj: Any, path: str | Path) -> dict:
     return obj
 
 
+def _fq12(v: Any, path: str | Path, what: str) -> list:
+    """snarkjs' Fq12 layout: 2 × 3 × 2 decimal strings below q (kept as strings)."""
+    for i, half in enumerate(_list(v, 2, path, what)):
+        for j, pair in enumerate(_list(half, 3, path, what)):
+            for k, c in enumerate(_list(pair, 2, path, what)):
+                _int(c, path, f"{what}[{i}][{j}][{k}]", Q, "q")
+    return v
+
+
 # --- writing helpers ------------------------------------------------------------
-def _g1_json(p: G1Affine) -> list[str]:
-    return ["0", "1", "0"] if p is None else [str(p[0]), str(p[1]), "1"]
+def _dec(v: int, bound: int, what: str) -> str:
+    """``v`` (any int-like: int, gmpy2 mpz) as a decimal string, checked in [0, bound)."""
+    try:
+        n = operator.index(v) if not isinstance(v, bool) else None
+    except TypeError:
+        n = None
+    if n is None or not 0 <= n < bound:
+        name = "q" if bound == Q else "r"
+        raise ValueError(f"{what}: {v!r} is not an integer in [0, {name})")
+    return str(n)
 
 
-def _g2_json(p: G2Affine) -> list[list[str]]:
+def _g1_json(p: G1Affine, what: str = "G1 point") -> list[str]:
+    if p is None:
+        return ["0", "1", "0"]
+    return [_dec(p[0], Q, what), _dec(p[1], Q, what), "1"]
+
+
+def _g2_json(p: G2Affine, what: str = "G2 point") -> list[list[str]]:
     if p is None:
         return [["0", "0"], ["1", "0"], ["0", "0"]]
-    return [[str(p[0][0]), str(p[0][1])], [str(p[1][0]), str(p[1][1])], ["1", "0"]]
+    (x0, x1), (y0, y1) = p
+    return [
+        [_dec(x0, Q, what), _dec(x1, Q, what)],
+        [_dec(y0, Q, what), _dec(y1, Q, what)],
+        ["1", "0"],
+    ]
 
 
 def _dump(path: str | Path, obj: Any) -> None:
@@ -133,6 +164,17 @@ def _dump(path: str | Path, obj: Any) -> None:
 
 # --- verification key -----------------------------------------------------------------
 def read_vkey(path: str | Path) -> VerificationKey:
+    """Read snarkjs' Groth16 ``verification_key.json``.
+
+    ``vk_alphabeta_12`` (the pairing e(α, β) in snarkjs' Fq12 layout) is optional
+    and carried as read (nested lists of decimal strings).
+
+    Raises
+    ------
+    FormatError
+        Malformed JSON, a missing key, another protocol or curve, a non-decimal
+        number, a coordinate not below q, or an IC list that disagrees with nPublic.
+    """
     obj = _header(_load(path), path)
     n_public = _field(obj, "nPublic", path)
     if isinstance(n_public, bool) or not isinstance(n_public, int) or n_public < 0:
@@ -141,6 +183,8 @@ def read_vkey(path: str | Path) -> VerificationKey:
     if not isinstance(ic_raw, list) or len(ic_raw) != n_public + 1:
         raise FormatError(path, f"IC: expected nPublic + 1 = {n_public + 1} points")
     alphabeta = obj.get("vk_alphabeta_12")
+    if alphabeta is not None:
+        alphabeta = _fq12(alphabeta, path, "vk_alphabeta_12")
     return VerificationKey(
         n_public=n_public,
         alpha1=_g1(_field(obj, "vk_alpha_1", path), path, "vk_alpha_1"),
@@ -153,25 +197,41 @@ def read_vkey(path: str | Path) -> VerificationKey:
 
 
 def write_vkey(path: str | Path, vk: VerificationKey) -> None:
+    """Write ``verification_key.json`` with snarkjs' keys, order and layout.
+
+    Raises
+    ------
+    ValueError
+        For a coordinate that is not an int in [0, q).
+    """
     obj: dict[str, Any] = {
         "protocol": "groth16",
         "curve": "bn128",
         "nPublic": vk.n_public,
-        "vk_alpha_1": _g1_json(vk.alpha1),
-        "vk_beta_2": _g2_json(vk.beta2),
-        "vk_gamma_2": _g2_json(vk.gamma2),
-        "vk_delta_2": _g2_json(vk.delta2),
+        "vk_alpha_1": _g1_json(vk.alpha1, "vk_alpha_1"),
+        "vk_beta_2": _g2_json(vk.beta2, "vk_beta_2"),
+        "vk_gamma_2": _g2_json(vk.gamma2, "vk_gamma_2"),
+        "vk_delta_2": _g2_json(vk.delta2, "vk_delta_2"),
     }
     if vk.alphabeta_12 is not None:
         obj["vk_alphabeta_12"] = [
             [[str(c) for c in pair] for pair in row] for row in vk.alphabeta_12
         ]
-    obj["IC"] = [_g1_json(p) for p in vk.ic]
+    if len(vk.ic) != vk.n_public + 1:
+        raise ValueError(f"IC has {len(vk.ic)} points, nPublic + 1 = {vk.n_public + 1}")
+    obj["IC"] = [_g1_json(p, f"IC[{i}]") for i, p in enumerate(vk.ic)]
     _dump(path, obj)
 
 
 # --- proof and public signals ---------------------------------------------------------
 def read_proof(path: str | Path) -> Proof:
+    """Read a Groth16 ``proof.json`` (``pi_a``, ``pi_b``, ``pi_c``; projective, z = 1).
+
+    Raises
+    ------
+    FormatError
+        As :func:`read_vkey`, naming the field (``pi_a: value not below q``).
+    """
     obj = _header(_load(path), path)
     return Proof(
         a=_g1(_field(obj, "pi_a", path), path, "pi_a"),
@@ -181,12 +241,13 @@ def read_proof(path: str | Path) -> Proof:
 
 
 def write_proof(path: str | Path, proof: Proof) -> None:
+    """Write ``proof.json`` as ``snarkjs groth16 prove`` does (ValueError for bad coordinates)."""
     _dump(
         path,
         {
-            "pi_a": _g1_json(proof.a),
-            "pi_b": _g2_json(proof.b),
-            "pi_c": _g1_json(proof.c),
+            "pi_a": _g1_json(proof.a, "pi_a"),
+            "pi_b": _g2_json(proof.b, "pi_b"),
+            "pi_c": _g1_json(proof.c, "pi_c"),
             "protocol": "groth16",
             "curve": "bn128",
         },
@@ -194,6 +255,13 @@ def write_proof(path: str | Path, proof: Proof) -> None:
 
 
 def read_public(path: str | Path) -> list[int]:
+    """Read ``public.json``: the public signals (outputs, then inputs) as ints below r.
+
+    Raises
+    ------
+    FormatError
+        Malformed JSON, not a list, a non-decimal entry or a value not below r.
+    """
     obj = _load(path)
     if not isinstance(obj, list):
         raise FormatError(path, "expected a JSON list of decimal strings")
@@ -201,4 +269,5 @@ def read_public(path: str | Path) -> list[int]:
 
 
 def write_public(path: str | Path, values: Sequence[int]) -> None:
-    _dump(path, [str(int(v)) for v in values])
+    """Write ``public.json`` (decimal strings); ValueError for a value not in [0, r)."""
+    _dump(path, [_dec(v, R, f"public signal {i}") for i, v in enumerate(values)])

@@ -26,11 +26,6 @@ from zkel.circuits.bn254.fields import Q, R
 from zkel.circuits.snarkjs.binfile import Reader, field_header, read_binfile, write_binfile
 from zkel.circuits.snarkjs.errors import FormatError
 
-try:
-    from gmpy2 import mpz as _num
-except ImportError:  # pragma: no cover
-    _num = int
-
 G1Affine = tuple[int, int] | None
 G2Affine = tuple[tuple[int, int], tuple[int, int]] | None
 Progress = Callable[[str, int, int], None]
@@ -41,6 +36,19 @@ MONT_R2 = pow(2, 512, R)
 MONT_R2_INV = pow(MONT_R2, -1, R)
 PROTOCOL_GROTH16 = 1
 SECTION_ORDER = (1, 2, 4, 3, 9, 8, 5, 6, 7, 10)  # as `snarkjs zkey new` writes them
+CONTRIBUTED_ORDER = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10)  # as `zkey contribute`/`beacon` do
+SECTION_NAMES = {
+    1: "header",
+    2: "Groth16 header",
+    3: "IC",
+    4: "coefficients",
+    5: "A",
+    6: "B1",
+    7: "B2",
+    8: "C",
+    9: "H",
+    10: "contributions",
+}
 
 
 class Coeff(NamedTuple):
@@ -84,38 +92,35 @@ class Zkey:
 
 
 # --- points ------------------------------------------------------------------------
-def _decode_coords(data: memoryview, count: int, path: str, what: str) -> list[int]:
-    """``count`` Montgomery Fq coordinates → canonical ints."""
-    out = []
-    inv = _num(MONT_Q_INV)
-    for i in range(count):
-        v = int.from_bytes(data[32 * i : 32 * i + 32], "little")
-        if v >= Q:
-            raise FormatError(path, f"{what}: coordinate {i} is not below q")
-        out.append(int(v * inv % Q))
-    return out
+def _decode_coords(data: bytes, count: int, path: str, what: str) -> list[int]:
+    """``count`` 32-byte Montgomery Fq coordinates (LE) → canonical ints.
+
+    One multiplication by ``2^-256 mod q`` per coordinate. Python's own ints beat
+    gmpy2 here: converting to and from ``mpz`` costs more than it saves at 256 bits.
+    """
+    vals = [int.from_bytes(data[i : i + 32], "little") for i in range(0, 32 * count, 32)]
+    if vals and max(vals) >= Q:
+        first = next(i for i, v in enumerate(vals) if v >= Q)
+        raise FormatError(path, f"{what}: coordinate {first} is not below q")
+    inv = MONT_Q_INV
+    return [v * inv % Q for v in vals]
 
 
-def _g1_points(data: memoryview, n: int, path: str, what: str) -> list[G1Affine]:
+def _g1_points(data: bytes | memoryview, n: int, path: str, what: str) -> list[G1Affine]:
     if len(data) != 64 * n:
-        raise FormatError(
-            path, f"section {what} has {len(data)} bytes, expected {64 * n} ({n} G1 points)"
-        )
-    c = _decode_coords(data, 2 * n, path, what)
-    return [
-        None if c[2 * i] == 0 and c[2 * i + 1] == 0 else (c[2 * i], c[2 * i + 1]) for i in range(n)
-    ]
+        raise FormatError(path, f"{what} has {len(data)} bytes, expected {64 * n} ({n} G1 points)")
+    c = _decode_coords(bytes(data), 2 * n, path, what)
+    xs, ys = c[0::2], c[1::2]
+    return [None if x == 0 and y == 0 else (x, y) for x, y in zip(xs, ys, strict=True)]
 
 
-def _g2_points(data: memoryview, n: int, path: str, what: str) -> list[G2Affine]:
+def _g2_points(data: bytes | memoryview, n: int, path: str, what: str) -> list[G2Affine]:
     if len(data) != 128 * n:
-        raise FormatError(
-            path, f"section {what} has {len(data)} bytes, expected {128 * n} ({n} G2 points)"
-        )
-    c = _decode_coords(data, 4 * n, path, what)
+        raise FormatError(path, f"{what} has {len(data)} bytes, expected {128 * n} ({n} G2 points)")
+    c = _decode_coords(bytes(data), 4 * n, path, what)
     out: list[G2Affine] = []
-    for i in range(n):
-        x0, x1, y0, y1 = c[4 * i : 4 * i + 4]
+    for i in range(0, 4 * n, 4):
+        x0, x1, y0, y1 = c[i : i + 4]
         out.append(None if not (x0 or x1 or y0 or y1) else ((x0, x1), (y0, y1)))
     return out
 
@@ -142,48 +147,65 @@ def g2_bytes(points: Sequence[G2Affine]) -> bytes:
 
 # --- reading -------------------------------------------------------------------------
 def read_zkey(path: str | Path, *, progress: Progress | None = None) -> Zkey:
-    """Parse a Groth16 ``.zkey`` over BN254; FormatError for anything malformed."""
+    """Parse a Groth16 ``.zkey`` over BN254 into canonical numbers and affine points.
+
+    Checks the structure (magic, version, presence and exact size of sections 1-9,
+    BN254's q and r, every value below its modulus, counts consistent with the
+    header); curve and subgroup membership are left to the Groth16 layer.
+    ``progress(stage, done, total)`` is told about each point section.
+
+    Raises
+    ------
+    FormatError
+        For anything malformed, naming the file, the section and the problem.
+    """
     path = str(path)
     say = progress or (lambda _s, _d, _t: None)
-    bf = read_binfile(path, b"zkey", (1,))
-    h1 = Reader(bf.section(1, "header"), path, "header section")
+    bf = read_binfile(path, b"zkey", (1,), SECTION_NAMES)
+    h1 = Reader(bf.section(1, "header"), path, "section 1 (header)")
     protocol = h1.u32()
     h1.end()
     if protocol != PROTOCOL_GROTH16:
         raise FormatError(path, f"protocol {protocol} is not Groth16 (1)")
-    h = Reader(bf.section(2, "Groth16 header"), path, "Groth16 header section")
+    h = Reader(bf.section(2, "Groth16 header"), path, "section 2 (Groth16 header)")
     n8q = field_header(h, Q, "base field q")
     n8r = field_header(h, R, "scalar field r")
-    if n8q != 32 or n8r != 32:
-        raise FormatError(path, f"field sizes n8q = {n8q}, n8r = {n8r}: expected 32")
     n_vars, n_public, domain_size = h.u32(), h.u32(), h.u32()
     if domain_size == 0 or domain_size & (domain_size - 1):
         raise FormatError(path, f"domain size {domain_size} is not a power of two")
     if n_public + 1 > n_vars:
         raise FormatError(path, f"nPublic = {n_public} does not fit in nVars = {n_vars}")
-    alpha1, beta1 = (_g1_points(h.take(64), 1, path, n)[0] for n in ("alpha1", "beta1"))
-    beta2, gamma2 = (_g2_points(h.take(128), 1, path, n)[0] for n in ("beta2", "gamma2"))
-    delta1 = _g1_points(h.take(64), 1, path, "delta1")[0]
-    delta2 = _g2_points(h.take(128), 1, path, "delta2")[0]
+    alpha1, beta1 = (_g1_points(h.take(64), 1, path, f"header {n}")[0] for n in ("alpha1", "beta1"))
+    beta2, gamma2 = (
+        _g2_points(h.take(128), 1, path, f"header {n}")[0] for n in ("beta2", "gamma2")
+    )
+    delta1 = _g1_points(h.take(64), 1, path, "header delta1")[0]
+    delta2 = _g2_points(h.take(128), 1, path, "header delta2")[0]
     h.end()
 
-    n_private = n_vars - n_public - 1
-    say("IC", 0, 1)
-    ic = _g1_points(bf.section(3, "IC"), n_public + 1, path, "3 (IC)")
     say("coefficients", 0, 1)
     coeffs = _read_coeffs(bf.section(4, "coefficients"), path, n_vars, domain_size)
-    sections = {}
-    for num, name, n, reader in (
-        (5, "A", n_vars, _g1_points),
-        (6, "B1", n_vars, _g1_points),
-        (7, "B2", n_vars, _g2_points),
-        (8, "C", n_private, _g1_points),
-        (9, "H", domain_size, _g1_points),
+    say("coefficients", 1, 1)
+    points = {}
+    for num, n, reader in (
+        (3, n_public + 1, _g1_points),
+        (5, n_vars, _g1_points),
+        (6, n_vars, _g1_points),
+        (7, n_vars, _g2_points),
+        (8, n_vars - n_public - 1, _g1_points),
+        (9, domain_size, _g1_points),
     ):
+        name = SECTION_NAMES[num]
         say(name, 0, n)
-        sections[name] = reader(bf.section(num, name), n, path, f"{num} ({name})")
+        points[num] = reader(bf.section(num, name), n, path, f"section {num} ({name})")
         say(name, n, n)
     contributions = bytes(bf.sections.get(10, b""))
+    if contributions and len(contributions) < 68:
+        raise FormatError(
+            path,
+            f"section 10 (contributions) has {len(contributions)} bytes, "
+            "needs at least 68 (circuit hash and count)",
+        )
     return Zkey(
         n8q=n8q,
         q=Q,
@@ -198,46 +220,69 @@ def read_zkey(path: str | Path, *, progress: Progress | None = None) -> Zkey:
         gamma2=gamma2,
         delta1=delta1,
         delta2=delta2,
-        ic=ic,
+        ic=points[3],
         coeffs=coeffs,
-        a=sections["A"],
-        b1=sections["B1"],
-        b2=sections["B2"],
-        c=sections["C"],
-        h=sections["H"],
+        a=points[5],
+        b1=points[6],
+        b2=points[7],
+        c=points[8],
+        h=points[9],
         contributions=contributions,
     )
 
 
 def _read_coeffs(data: memoryview, path: str, n_vars: int, domain_size: int) -> list[Coeff]:
-    r = Reader(data, path, "section 4 (coefficients)")
-    count = r.u32()
+    """Section 4: u32 count, then 44-byte entries; values ``v·2^512 mod r`` → ``v``."""
+    what = "section 4 (coefficients)"
+    count = Reader(data, path, what).u32()
     if len(data) != 4 + count * 44:
         raise FormatError(
-            path,
-            f"section 4 (coefficients) has {len(data)} bytes, "
-            f"{count} entries need {4 + count * 44}",
+            path, f"{what} has {len(data)} bytes, {count} entries need {4 + count * 44}"
         )
-    inv = _num(MONT_R2_INV)
+    inv = MONT_R2_INV
     out = []
-    for i in range(count):
-        base = 4 + 44 * i
-        matrix, row, signal = struct.unpack_from("<III", data, base)
-        raw = int.from_bytes(data[base + 12 : base + 44], "little")
+    for i, (matrix, row, signal, raw_bytes) in enumerate(
+        struct.iter_unpack("<III32s", bytes(data[4:]))
+    ):
+        raw = int.from_bytes(raw_bytes, "little")
         if matrix > 1 or row >= domain_size or signal >= n_vars or raw >= R:
-            raise FormatError(
-                path,
-                f"section 4 (coefficients): entry {i} is out of range "
-                f"(matrix {matrix}, row {row}, signal {signal})",
+            problem = (
+                f"matrix {matrix} is not 0 (A) or 1 (B)"
+                if matrix > 1
+                else f"constraint {row} is outside the domain of {domain_size}"
+                if row >= domain_size
+                else f"signal {signal} is not below nVars = {n_vars}"
+                if signal >= n_vars
+                else "value is not below r"
             )
-        out.append(Coeff(matrix, row, signal, int(raw * inv % R)))
+            raise FormatError(path, f"{what}: entry {i}: {problem}")
+        out.append(Coeff(matrix, row, signal, raw * inv % R))
     return out
 
 
 # --- writing -------------------------------------------------------------------------
+def _section_order(contributions: bytes) -> tuple[int, ...]:
+    """snarkjs' order: ``zkey new`` for a key without contributions, else 1..10."""
+    if len(contributions) >= 68 and int.from_bytes(contributions[64:68], "little") > 0:
+        return CONTRIBUTED_ORDER
+    return SECTION_ORDER
+
+
 def write_zkey(path: str | Path, zkey: Zkey, *, progress: Progress | None = None) -> None:
-    """Write ``zkey`` in snarkjs' layout and section order."""
+    """Write ``zkey`` as snarkjs does, byte for byte.
+
+    Points are encoded in Montgomery form, coefficients as ``v·2^512 mod r``. Sections
+    go in the order ``snarkjs zkey new`` uses (1, 2, 4, 3, 9, 8, 5, 6, 7, 10) when
+    section 10 records no contribution, else in the order a contribution rewrites
+    them (1 to 10); section 10 is left out when ``zkey.contributions`` is empty.
+
+    Raises
+    ------
+    ValueError
+        When a list's length disagrees with the header counts.
+    """
     say = progress or (lambda _s, _d, _t: None)
+    _check_counts(zkey)
     header = b"".join(
         [
             struct.pack("<I", 32),
@@ -251,24 +296,43 @@ def write_zkey(path: str | Path, zkey: Zkey, *, progress: Progress | None = None
             g2_bytes([zkey.delta2]),
         ]
     )
+    say("coefficients", 0, 1)
     coeff_parts = [struct.pack("<I", len(zkey.coeffs))]
+    pack = struct.Struct("<III").pack
     for cf in zkey.coeffs:
-        coeff_parts.append(struct.pack("<III", cf.matrix, cf.constraint, cf.signal))
+        coeff_parts.append(pack(cf.matrix, cf.constraint, cf.signal))
         coeff_parts.append((cf.value * MONT_R2 % R).to_bytes(32, "little"))
+    say("coefficients", 1, 1)
     payloads = {
         1: struct.pack("<I", PROTOCOL_GROTH16),
         2: header,
-        3: g1_bytes(zkey.ic),
         4: b"".join(coeff_parts),
     }
-    for num, name, pts, enc in (
-        (5, "A", zkey.a, g1_bytes),
-        (6, "B1", zkey.b1, g1_bytes),
-        (7, "B2", zkey.b2, g2_bytes),
-        (8, "C", zkey.c, g1_bytes),
-        (9, "H", zkey.h, g1_bytes),
+    for num, pts, enc in (
+        (3, zkey.ic, g1_bytes),
+        (5, zkey.a, g1_bytes),
+        (6, zkey.b1, g1_bytes),
+        (7, zkey.b2, g2_bytes),
+        (8, zkey.c, g1_bytes),
+        (9, zkey.h, g1_bytes),
     ):
-        say(name, 0, len(pts))
+        say(SECTION_NAMES[num], 0, len(pts))
         payloads[num] = enc(pts)
+        say(SECTION_NAMES[num], len(pts), len(pts))
     payloads[10] = zkey.contributions
-    write_binfile(path, b"zkey", 1, [(s, payloads[s]) for s in SECTION_ORDER])
+    order = [s for s in _section_order(zkey.contributions) if s != 10 or zkey.contributions]
+    write_binfile(path, b"zkey", 1, [(s, payloads[s]) for s in order])
+
+
+def _check_counts(zkey: Zkey) -> None:
+    n_private = zkey.n_vars - zkey.n_public - 1
+    for name, pts, n in (
+        ("ic", zkey.ic, zkey.n_public + 1),
+        ("a", zkey.a, zkey.n_vars),
+        ("b1", zkey.b1, zkey.n_vars),
+        ("b2", zkey.b2, zkey.n_vars),
+        ("c", zkey.c, n_private),
+        ("h", zkey.h, zkey.domain_size),
+    ):
+        if len(pts) != n:
+            raise ValueError(f"Zkey.{name} has {len(pts)} points, the header needs {n}")
