@@ -28,7 +28,19 @@ _DECIMAL = re.compile(r"[0-9]+")
 
 @dataclass(frozen=True)
 class VerificationKey:
-    """snarkjs' Groth16 verification key (canonical affine points)."""
+    """snarkjs' Groth16 verification key (canonical ints, affine points, None = ∞).
+
+    Attributes
+    ----------
+    n_public
+        Public signals (outputs then inputs), the constant 1 not counted.
+    alpha1, beta2, gamma2, delta2
+        α·G1, β·G2, γ·G2, δ·G2; G2 coordinates as ``(c0, c1)`` of c0 + c1·u.
+    ic
+        ``n_public + 1`` G1 points: IC[0] + Σ public_i · IC[i] is the public part.
+    alphabeta_12
+        e(α, β) as snarkjs' nested Fq12 ints ``[i][j] = [c0, c1]``, or None.
+    """
 
     n_public: int
     alpha1: G1Affine
@@ -41,7 +53,7 @@ class VerificationKey:
 
 @dataclass(frozen=True)
 class Proof:
-    """A Groth16 proof as in ``proof.json`` (canonical affine points)."""
+    """A Groth16 proof as in ``proof.json``: A, C in G1 and B in G2 (affine, None = ∞)."""
 
     a: G1Affine
     b: G2Affine
@@ -119,13 +131,18 @@ def _header(obj: Any, path: str | Path) -> dict:
     return obj
 
 
-def _fq12(v: Any, path: str | Path, what: str) -> list:
-    """snarkjs' Fq12 layout: 2 × 3 × 2 decimal strings below q (kept as strings)."""
-    for i, half in enumerate(_list(v, 2, path, what)):
-        for j, pair in enumerate(_list(half, 3, path, what)):
-            for k, c in enumerate(_list(pair, 2, path, what)):
+def _fq12(v: Any, path: str | Path, what: str) -> list[list[list[int]]]:
+    """snarkjs' Fq12 layout: 2 × 3 × 2 decimal strings below q → nested ints."""
+    return [
+        [
+            [
                 _int(c, path, f"{what}[{i}][{j}][{k}]", Q, "q")
-    return v
+                for k, c in enumerate(_list(pair, 2, path, what))
+            ]
+            for j, pair in enumerate(_list(half, 3, path, what))
+        ]
+        for i, half in enumerate(_list(v, 2, path, what))
+    ]
 
 
 # --- writing helpers ------------------------------------------------------------
@@ -139,6 +156,19 @@ def _dec(v: int, bound: int, what: str) -> str:
         name = "q" if bound == Q else "r"
         raise ValueError(f"{what}: {v!r} is not an integer in [0, {name})")
     return str(n)
+
+
+def _fq12_json(v: Any) -> list[list[list[str]]]:
+    what = "vk_alphabeta_12"
+    shape_ok = (
+        isinstance(v, Sequence)
+        and len(v) == 2
+        and all(isinstance(h, Sequence) and len(h) == 3 for h in v)
+        and all(isinstance(p, Sequence) and len(p) == 2 for h in v for p in h)
+    )
+    if not shape_ok:
+        raise ValueError(f"{what}: expected 2 x 3 x 2 nested coordinates (snarkjs' Fq12)")
+    return [[[_dec(c, Q, what) for c in pair] for pair in half] for half in v]
 
 
 def _g1_json(p: G1Affine, what: str = "G1 point") -> list[str]:
@@ -166,8 +196,9 @@ def _dump(path: str | Path, obj: Any) -> None:
 def read_vkey(path: str | Path) -> VerificationKey:
     """Read snarkjs' Groth16 ``verification_key.json``.
 
-    ``vk_alphabeta_12`` (the pairing e(α, β) in snarkjs' Fq12 layout) is optional
-    and carried as read (nested lists of decimal strings).
+    ``vk_alphabeta_12`` (the pairing e(α, β) in snarkjs' Fq12 layout, see
+    :func:`zkel.circuits.bn254.pairing.fq12_to_snarkjs`) is optional; it is read as
+    nested canonical ints ``[i][j] = [c0, c1]`` and not checked against α and β.
 
     Raises
     ------
@@ -214,9 +245,7 @@ def write_vkey(path: str | Path, vk: VerificationKey) -> None:
         "vk_delta_2": _g2_json(vk.delta2, "vk_delta_2"),
     }
     if vk.alphabeta_12 is not None:
-        obj["vk_alphabeta_12"] = [
-            [[str(c) for c in pair] for pair in row] for row in vk.alphabeta_12
-        ]
+        obj["vk_alphabeta_12"] = _fq12_json(vk.alphabeta_12)
     if len(vk.ic) != vk.n_public + 1:
         raise ValueError(f"IC has {len(vk.ic)} points, nPublic + 1 = {vk.n_public + 1}")
     obj["IC"] = [_g1_json(p, f"IC[{i}]") for i, p in enumerate(vk.ic)]

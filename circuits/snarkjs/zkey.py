@@ -64,8 +64,38 @@ class Coeff(NamedTuple):
 class Zkey:
     """A Groth16 proving key in snarkjs' model (canonical numbers, affine points).
 
-    ``c`` holds the private wires' points only (``n_vars - n_public - 1``), as the
-    file does; ``h`` has ``domain_size`` points; ``contributions`` is section 10 raw.
+    With u_i, v_i, w_i the QAP polynomials of wire i (from the A, B, C matrices) and
+    τ, α, β, γ, δ the setup's secrets (G1, G2 the generators):
+
+    Attributes
+    ----------
+    n8q, q, n8r, r
+        Byte widths (32) and the primes: BN254's base field q and scalar field r.
+    n_vars, n_public
+        Wires (constant 1 included) and public signals (outputs then inputs, the
+        constant not counted).
+    domain_size
+        Power of two ≥ constraints + n_public + 1: the QAP evaluation domain.
+    alpha1, beta1, beta2, gamma2, delta1, delta2
+        α·G1, β·G1, β·G2, γ·G2, δ·G1, δ·G2.
+    ic
+        ``n_public + 1`` points: (β·u_i(τ) + α·v_i(τ) + w_i(τ))/γ · G1 for the
+        public wires i = 0..n_public.
+    coeffs
+        The non-zero entries of the A and B matrices (C is implied), then one
+        entry ``A[n_constraints + i][i] = 1`` per public wire i (snarkjs' way of
+        making the public inputs independent), in file order.
+    a, b1, b2
+        ``n_vars`` points each: u_i(τ)·G1, v_i(τ)·G1, v_i(τ)·G2 (None where zero).
+    c
+        The private wires only, as the file holds them: ``c[j]`` belongs to wire
+        ``n_public + 1 + j`` and is (β·u_i(τ) + α·v_i(τ) + w_i(τ))/δ · G1.
+    h
+        ``domain_size`` points: δ⁻¹·L_{2j+1}(τ)·G1 for the Lagrange basis of the
+        doubled domain at odd j (so h(X) is evaluated on the odd coset).
+    contributions
+        Section 10 as raw bytes (circuit hash, count, the MPC contributions), or
+        ``b""`` when the file has none; kept byte for byte.
     """
 
     n8q: int
@@ -170,6 +200,8 @@ def read_zkey(path: str | Path, *, progress: Progress | None = None) -> Zkey:
     h = Reader(bf.section(2, "Groth16 header"), path, "section 2 (Groth16 header)")
     n8q = field_header(h, Q, "base field q")
     n8r = field_header(h, R, "scalar field r")
+    if n8q != 32 or n8r != 32:
+        raise FormatError(path, f"field sizes n8q = {n8q}, n8r = {n8r}: BN254 needs 32")
     n_vars, n_public, domain_size = h.u32(), h.u32(), h.u32()
     if domain_size == 0 or domain_size & (domain_size - 1):
         raise FormatError(path, f"domain size {domain_size} is not a power of two")
@@ -268,7 +300,7 @@ def _section_order(contributions: bytes) -> tuple[int, ...]:
     return SECTION_ORDER
 
 
-def write_zkey(path: str | Path, zkey: Zkey, *, progress: Progress | None = None) -> None:
+def write_zkey(path: str | Path, zkey: Zkey, progress: Progress | None = None) -> None:
     """Write ``zkey`` as snarkjs does, byte for byte.
 
     Points are encoded in Montgomery form, coefficients as ``v·2^512 mod r``. Sections

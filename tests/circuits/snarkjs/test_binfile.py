@@ -109,3 +109,9 @@ def test_duplicate_section(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(FormatError, match=r"^nope.zkey: cannot read: "):
         read_binfile(tmp_path / "nope.zkey", b"zkey", (1,))
+
+
+def test_format_error_is_one_line_and_a_value_error():
+    err = FormatError("/some/dir/circuit.zkey", "first\nsecond")
+    assert str(err) == "circuit.zkey: first second" and isinstance(err, ValueError)
+    assert (err.path, err.problem) == ("/some/dir/circuit.zkey", "first second")

@@ -147,3 +147,12 @@ def test_writers_reject_out_of_range(tmp_path):
     vk = read_vkey(FIX / "verification_key.json")
     with pytest.raises(ValueError, match="IC has 1 points, nPublic"):
         write_vkey(tmp_path / "v.json", VerificationKey(3, vk.alpha1, None, None, None, [None]))
+
+
+def test_alphabeta_is_read_as_ints_and_checked_when_written(tmp_path):
+    vk = read_vkey(FIX / "verification_key.json")
+    raw = json.loads((FIX / "verification_key.json").read_text())["vk_alphabeta_12"]
+    assert vk.alphabeta_12 == [[[int(c) for c in pair] for pair in half] for half in raw]
+    flat = VerificationKey(vk.n_public, vk.alpha1, vk.beta2, vk.gamma2, vk.delta2, vk.ic, [1] * 12)
+    with pytest.raises(ValueError, match=r"vk_alphabeta_12: expected 2 x 3 x 2"):
+        write_vkey(tmp_path / "v.json", flat)

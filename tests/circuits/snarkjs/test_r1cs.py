@@ -4,6 +4,8 @@ import dataclasses
 import struct
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.circuits.snarkjs.conftest import BLS12_381_R, CIRCUITS, FIX, sections_of
 from zkel.circuits.bn254 import R
@@ -127,3 +129,18 @@ def test_header_counts(rebuild):
 def test_custom_gate_sections_are_ignored(rebuild):
     p = rebuild(FIX / "multiplier.r1cs", "g.r1cs", replace={4: b"\x00" * 4, 5: b"\x00" * 4})
     assert read_r1cs(p) == read_r1cs(FIX / "multiplier.r1cs")
+
+
+_lc = st.dictionaries(st.integers(0, 9), st.integers(0, R - 1), max_size=4)
+
+
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(
+    constraints=st.lists(st.tuples(_lc, _lc, _lc), max_size=6),
+    labels=st.lists(st.integers(0, 2**64 - 1), min_size=10, max_size=10),
+)
+def test_any_r1cs_round_trips(tmp_path_factory, constraints, labels):
+    r1cs = R1cs(R, 32, 10, 2, 3, 1, 12, constraints, labels)
+    p = tmp_path_factory.mktemp("prop") / "p.r1cs"
+    write_r1cs(p, r1cs)
+    assert read_r1cs(p) == r1cs

@@ -6,6 +6,8 @@ import struct
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.circuits.snarkjs.conftest import BLS12_381_R, CIRCUITS, FIX, json_names, sections_of
 from zkel.circuits.bn254 import Q, R
@@ -265,3 +267,43 @@ def test_2_16_points_read_in_seconds(tmp_path):
     elapsed = time.perf_counter() - t0
     assert back == z
     assert elapsed < 15, f"reading a 2^16 zkey took {elapsed:.1f} s"
+
+
+_fq = st.integers(0, Q - 1)
+_g1 = st.one_of(st.none(), st.tuples(st.integers(1, Q - 1), _fq))
+_g2 = st.one_of(st.none(), st.tuples(st.tuples(st.integers(1, Q - 1), _fq), st.tuples(_fq, _fq)))
+
+
+@settings(max_examples=25, derandomize=True, deadline=None)
+@given(data=st.data())
+def test_any_zkey_round_trips(tmp_path_factory, data):
+    # n_vars = 5, n_public = 2, domain 4: every list drawn at the size the header needs
+    def g1s(n):
+        return data.draw(st.lists(_g1, min_size=n, max_size=n))
+
+    coeff = st.builds(
+        Coeff, st.integers(0, 1), st.integers(0, 3), st.integers(0, 4), st.integers(0, R - 1)
+    )
+    z = Zkey(
+        32,
+        Q,
+        32,
+        R,
+        5,
+        2,
+        4,
+        *data.draw(st.tuples(_g1, _g1, _g2, _g2, _g1, _g2)),
+        ic=g1s(3),
+        coeffs=data.draw(st.lists(coeff, max_size=8)),
+        a=g1s(5),
+        b1=g1s(5),
+        b2=data.draw(st.lists(_g2, min_size=5, max_size=5)),
+        c=g1s(2),
+        h=g1s(4),
+        contributions=data.draw(
+            st.sampled_from([b"", bytes(68), bytes(64) + b"\x02\0\0\0" + b"x" * 9])
+        ),
+    )
+    p = tmp_path_factory.mktemp("prop") / "p.zkey"
+    write_zkey(p, z)
+    assert read_zkey(p) == z
