@@ -1,8 +1,10 @@
 """The iden3 binary container used by ``.r1cs``, ``.wtns`` and ``.zkey``.
 
 Layout (all little-endian): 4-byte magic, u32 version, u32 number of sections,
-then each section as u32 type, u64 size, payload. Section types may appear in any
-order; each type appears at most once in the files zkel reads.
+then each section as u32 type, u64 size (bytes), payload. Section types may appear
+in any order (circom writes .r1cs sections 2, 1, 3; snarkjs' zkey order depends on
+the command); each type appears at most once in the files zkel reads, and nothing
+may follow the last section.
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ class Reader:
         self.data, self.path, self.what, self.pos = data, path, what, 0
 
     def take(self, n: int) -> memoryview:
+        """The next ``n`` bytes; FormatError (``truncated: ...``) when they are not there."""
         if self.pos + n > len(self.data):
             raise FormatError(
                 self.path,
@@ -122,15 +125,19 @@ class Reader:
         return out
 
     def u32(self) -> int:
+        """Next little-endian u32."""
         return int.from_bytes(self.take(4), "little")
 
     def u64(self) -> int:
+        """Next little-endian u64."""
         return int.from_bytes(self.take(8), "little")
 
     def integer(self, n8: int) -> int:
+        """Next ``n8``-byte little-endian unsigned integer (a field element, as stored)."""
         return int.from_bytes(self.take(n8), "little")
 
     def end(self) -> None:
+        """FormatError unless every byte of the section was consumed."""
         if self.pos != len(self.data):
             raise FormatError(
                 self.path, f"{self.what}: {len(self.data) - self.pos} unexpected trailing bytes"
