@@ -46,11 +46,10 @@ def tools_available() -> bool:
     )
 
 
-#: skip mark for a module or a test that runs the tools (also marks it ``interop``)
-needs_tools = [
-    pytest.mark.interop,
-    pytest.mark.skipif(not tools_available(), reason=SKIP_REASON),
-]
+#: skip mark for one test that runs the tools (``@skip_without_tools``)
+skip_without_tools = pytest.mark.skipif(not tools_available(), reason=SKIP_REASON)
+#: marks for a module that runs the tools (``pytestmark = needs_tools``): skip and ``interop``
+needs_tools = [pytest.mark.interop, skip_without_tools]
 
 
 def require_tools() -> None:
