@@ -108,6 +108,10 @@ class Exchange:
             for m in markets:
                 store.put_market(m.market_id, m.to_dict())
             ex = Exchange(store)
+            for m in markets:
+                with ex._atomic() as rec:
+                    rec.set_market(m)
+                    rec.step("list_market", {"market": m.to_dict()}, {})
             ex.create_account(operator_pubkey)
             ex.create_account(operator_pubkey)
 
@@ -226,7 +230,7 @@ class Exchange:
         if len(pubkey) != 2 or not all(isinstance(v, int) and 0 <= v < FIELD_ORDER for v in pubkey):
             raise InvalidRequest("a public key is two field elements (x, y)")
         index = len(self.accounts)
-        if index >= 1 << self.depth:
+        if index >= (1 << self.depth) - MARKETS_PER_ACCOUNT:  # the top leaves hold markets
             raise InvalidRequest(f"the state tree (depth {self.depth}) is full")
         account = Account(index, (int(pubkey[0]), int(pubkey[1])))
         account = settle_funding(account, self.markets)

@@ -6,7 +6,9 @@ it triggers are separate steps of the same SQLite transaction). A step updates,
 for every changed account in index order, the tree leaf (recording the Merkle
 update: leaves before and after with all account fields, siblings before the
 update, old and new root), the account row, the in-memory indexes, open interest,
-and appends the witness record to the ``txs`` table.
+then the leaf of every market changed since the last step (markets are leaves of
+the same tree, see :mod:`zkel.host.state.leaf`), and appends the witness record
+to the ``txs`` table.
 
 Witness record (JSON; field elements as decimal strings)::
 
@@ -16,6 +18,7 @@ Witness record (JSON; field elements as decimal strings)::
      "updates": [{"index", "before": account | null, "after": account,
                   "old_leaf", "new_leaf", "siblings": [level 0 first], "old_root",
                   "new_root"}, ...],
+     "market_updates": [{"index", "market": market after, "old_leaf", ...}, ...],
      "markets": [market state after the step, ...], "events": {...},
      "root_before", "root_after"}
 """
@@ -31,7 +34,7 @@ from zkel.host.exchange.margin import OpenOrder
 from zkel.host.exchange.orders import Order, Signature, SignedOrder
 from zkel.host.exchange.scales import check_signed
 from zkel.host.exchange.txs import Receipt
-from zkel.host.state.leaf import leaf_hash
+from zkel.host.state.leaf import leaf_hash, market_leaf, market_leaf_index
 
 if TYPE_CHECKING:
     from zkel.host.exchange.engine import Exchange
@@ -48,8 +51,10 @@ class Recorder:
         self.changes: list[tuple[int, str, Account | None, Account]] = []
         #: the witness records of this transaction (the dicts also written to ``txs``).
         self.records: list[dict] = []
+        self._dirty_markets: set[int] = set()
 
     def begin(self) -> None:
+        self._dirty_markets.clear()
         self.seqs = []
         self.changes = []
         self.records = []
@@ -106,8 +111,21 @@ class Recorder:
 
     # -- markets and accounts -----------------------------------------------------------
     def set_market(self, market: Any) -> None:
+        """Replace a market; its tree leaf is written by the next :meth:`step`."""
         self.ex.markets[market.market_id] = market
         self.ex.store.put_market(market.market_id, market.to_dict())
+        self._dirty_markets.add(market.market_id)
+
+    def _write_markets(self) -> list[dict]:
+        ex, out = self.ex, []
+        for market_id in sorted(self._dirty_markets):
+            market = ex.markets[market_id]
+            index = market_leaf_index(ex.depth, market_id)
+            upd = ex.tree.update(index, market_leaf(market))
+            self.tree_updates += 1
+            out.append(_update_dict(upd, {"market": market.to_dict()}))
+        self._dirty_markets.clear()
+        return out
 
     def _write_account(self, after: Account) -> dict:
         ex = self.ex
@@ -127,16 +145,9 @@ class Recorder:
                 self.set_market(replace(market, open_interest=grown))
         ex._index(after)
         self.changes.append((ex.seq, self._kind, before, after))
-        return {
-            "index": after.index,
-            "before": before.to_dict() if before else None,
-            "after": after.to_dict(),
-            "old_leaf": str(upd.old_leaf),
-            "new_leaf": str(upd.new_leaf),
-            "siblings": [str(s) for s in upd.siblings],
-            "old_root": str(upd.old_root),
-            "new_root": str(upd.new_root),
-        }
+        return _update_dict(
+            upd, {"before": before.to_dict() if before else None, "after": after.to_dict()}
+        )
 
     def step(
         self,
@@ -170,6 +181,7 @@ class Recorder:
             "signer": [str(v) for v in signer] if signer else None,
             "public": [str(v) for v in public] if public else None,
             "updates": updates,
+            "market_updates": self._write_markets(),
             "markets": [m.to_dict() for _, m in sorted(ex.markets.items())],
             "events": events or {},
             "root_before": str(root_before),
@@ -183,3 +195,16 @@ class Recorder:
 
     def receipt(self, kind: str) -> Receipt:
         return Receipt(kind, tuple(self.seqs), self.ex.tree.root)
+
+
+def _update_dict(upd: Any, fields: dict) -> dict:
+    """A Merkle update as JSON: index, the given fields, leaves, siblings, roots."""
+    return {
+        "index": upd.index,
+        **fields,
+        "old_leaf": str(upd.old_leaf),
+        "new_leaf": str(upd.new_leaf),
+        "siblings": [str(s) for s in upd.siblings],
+        "old_root": str(upd.old_root),
+        "new_root": str(upd.new_root),
+    }

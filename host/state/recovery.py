@@ -1,7 +1,7 @@
 """Recovery checks: the stored tree agrees with the stored accounts.
 
 After a restart (and in the crash tests) :func:`verify_store` recomputes every
-leaf from the ``accounts`` rows, rebuilds the root in a fresh in-memory tree, and
+leaf from the ``accounts`` and ``markets`` rows, rebuilds the root in a fresh in-memory tree, and
 compares it with the root held in the ``nodes`` table and in ``meta``.
 """
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from zkel.circuits.smt import SparseMerkleTree
 from zkel.host.exchange.account import Account
-from zkel.host.state.leaf import leaf_hash
+from zkel.host.exchange.market import Market
+from zkel.host.state.leaf import leaf_hash, market_leaf, market_leaf_index
 from zkel.host.state.store import Store
 
 
@@ -30,11 +31,13 @@ class RecoveryReport:
         return self.recomputed_root == self.tree_root == self.meta_root
 
 
-def recompute_root(accounts: list[Account], depth: int) -> int:
-    """Root of a tree of ``depth`` holding exactly ``accounts``' leaves."""
+def recompute_root(accounts: list[Account], depth: int, markets: list[Market] = ()) -> int:
+    """Root of a tree of ``depth`` holding exactly ``accounts``' and ``markets``' leaves."""
     tree = SparseMerkleTree(depth)
     for account in accounts:
         tree.set(account.index, leaf_hash(account))
+    for market in markets:
+        tree.set(market_leaf_index(depth, market.market_id), market_leaf(market))
     return tree.root
 
 
@@ -44,8 +47,13 @@ def verify_store(store: Store) -> RecoveryReport:
     if depth is None:
         raise ValueError(f"{store.path}: not an exchange database (no depth in meta)")
     accounts = [Account.from_dict(d) for d in store.accounts()]
+    markets = [Market.from_dict(d) for d in store.markets()]
     tree_root = SparseMerkleTree(depth, store=store.nodes).root
     meta_root = int(store.get_meta("root", "0"))
     return RecoveryReport(
-        len(accounts), store.tx_count(), recompute_root(accounts, depth), tree_root, meta_root
+        len(accounts),
+        store.tx_count(),
+        recompute_root(accounts, depth, markets),
+        tree_root,
+        meta_root,
     )

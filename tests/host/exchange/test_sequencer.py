@@ -7,9 +7,9 @@ import pytest
 from tests.host.exchange.helpers import BTC_PRICE, LOT, key, make_exchange, order, user_key
 from zkel.circuits.poseidon import poseidon
 from zkel.circuits.smt import SparseMerkleTree
-from zkel.host.exchange import Batch, OraclePrice, Sequencer, Side, Withdrawal, sign_message
+from zkel.host.exchange import Batch, Market, OraclePrice, Sequencer, Side, Withdrawal, sign_message
 from zkel.host.exchange.sequencer import build_batch, public_commitment
-from zkel.host.state import leaf_hash
+from zkel.host.state import leaf_hash, market_leaf
 
 
 def test_commitment_is_the_documented_chain():
@@ -41,6 +41,12 @@ def test_batch_records_and_public_data(tmp_path):
     # every update carries full leaves and a path that proves old and new leaf
     for upd in trade["updates"]:
         _check_path(upd)
+    # the trade moved the mark price and open interest: the market leaf follows
+    (mupd,) = trade["market_updates"]
+    assert mupd["index"] == 2**16 - 1 and mupd["market"]["mark_price"] == BTC_PRICE
+    assert int(mupd["new_leaf"]) == market_leaf(Market.from_dict(mupd["market"]))
+    assert mupd["new_root"] == trade["root_after"]
+    _check_path(mupd)
     fill = trade["events"]["fills"][0]
     assert fill["maker"] == b and fill["maker_signature"] and trade["signature"]
     path = batch.write(tmp_path / "batch.json")
@@ -59,8 +65,9 @@ def _check_path(upd):
             s = int(s)
             node = poseidon([s, node] if (index >> level) & 1 else [node, s])
         assert node == int(root)
-    assert int(upd["new_leaf"]) == leaf_hash(Account.from_dict(upd["after"]))
-    if upd["before"]:
+    if "after" in upd:
+        assert int(upd["new_leaf"]) == leaf_hash(Account.from_dict(upd["after"]))
+    if upd.get("before"):
         assert int(upd["old_leaf"]) == leaf_hash(Account.from_dict(upd["before"]))
 
 
@@ -75,8 +82,8 @@ def test_sequencer_cuts_by_count_and_age():
     ex, (a, _) = make_exchange(users=2, deposit=0)
     now = [0.0]
     seq = Sequencer(ex, max_txs=2, max_age_s=5, clock=lambda: now[0])
-    batches = seq.poll()  # 4 genesis/creation records pending
-    assert [len(b.txs) for b in batches] == [2, 2]
+    batches = seq.poll()  # 2 market listings and 4 account creations pending
+    assert [len(b.txs) for b in batches] == [2, 2, 2]
     ex.deposit(a, 10)
     assert seq.poll() == []
     now[0] = 6.0

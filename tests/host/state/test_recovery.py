@@ -102,3 +102,17 @@ def test_kill_9_loses_no_acknowledged_transaction(tmp_path):
         assert int(recs[-1]["root_after"]) == report.tree_root
         store.close()
     assert len(all_acks) >= 15
+
+
+def test_verify_store_detects_a_tampered_market(tmp_path):
+    db = tmp_path / "ex.db"
+    ex, _ = make_exchange(str(db), users=1)
+    ex.close()
+    store = Store(db)
+    row = store.conn.execute("SELECT data FROM markets WHERE id = 0").fetchone()[0]
+    store.conn.execute(
+        "UPDATE markets SET data = ? WHERE id = 0",
+        (row.replace('"funding_index": 0', '"funding_index": 5'),),
+    )
+    assert not verify_store(store).ok
+    store.close()

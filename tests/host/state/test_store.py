@@ -64,3 +64,35 @@ def test_failed_exchange_transaction_leaves_store_untouched(tmp_path):
         raise RuntimeError("power cut")
     assert (ex.root, ex.store.tx_count(), ex.account(a)) == before
     ex.close()
+
+
+def test_market_leaf_layout_and_place():
+    from tests.host.exchange.helpers import markets
+    from zkel.host.state import market_leaf, market_leaf_index
+
+    btc = markets()[0]
+    expected = poseidon(
+        [
+            0,
+            btc.tick_size,
+            btc.lot_size,
+            100_000,
+            50_000,
+            5_000,
+            200,
+            500,
+            1_000,
+            8,
+            btc.oracle_price,
+            0,
+            0,
+            0,
+            0,
+        ]
+    )
+    assert market_leaf(btc) == expected
+    assert market_leaf_index(16, 0) == 2**16 - 1 and market_leaf_index(16, 3) == 2**16 - 4
+    ex, _ = make_exchange(users=0)
+    assert ex.tree.get(2**16 - 1) == expected
+    assert ex.tree.get(2**16 - 2) == market_leaf(markets()[1])
+    ex.close()
