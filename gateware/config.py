@@ -1,0 +1,201 @@
+"""Accelerator configurations: one frozen dataclass per build, and a registry.
+
+A configuration names the target device (and its capacity, for the Yosys
+resource report), the clock the build aims at, the AXI4-Stream beat width, the
+Montgomery multiplier's limb width and the NTT engine's parameters. The MSM
+engine's own configuration is added here when that engine lands.
+
+Everything downstream (the gateware top, the register map's read-only
+configuration registers, the driver, the Tcl generator, the bitstream manifest)
+reads these values; nothing else hard-codes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ELEMENT_BITS = 256
+"""Bits of one Fr element in storage and on the streams (254 used, 2 zero)."""
+
+STREAM_BEAT_BITS = (32, 64, 128, 256)
+"""AXI4-Stream TDATA widths the adapters support (AXI DMA stream widths)."""
+
+
+@dataclass(frozen=True)
+class Device:
+    """An FPGA part and the resources Yosys' ``synth_xilinx`` estimate is held against.
+
+    Members
+    -------
+    part : str
+        Xilinx part name, e.g. ``"xc7z020clg400-1"``.
+    family : str
+        Yosys ``synth_xilinx -family`` value: ``"xc7"`` (7-series) or ``"xcup"``
+        (UltraScale+).
+    lut, ff, dsp, bram36 : int
+        Device capacity: 6-input LUTs, flip-flops, DSP slices (DSP48E1/E2) and
+        36 Kbit block RAMs (a RAMB18 counts half).
+    uram : int
+        UltraRAM blocks (288 Kbit; 0 on 7-series).
+    """
+
+    part: str
+    family: str
+    lut: int
+    ff: int
+    dsp: int
+    bram36: int
+    uram: int = 0
+
+
+XC7Z020 = Device("xc7z020clg400-1", "xc7", lut=53_200, ff=106_400, dsp=220, bram36=140)
+XCZU7EV = Device(
+    "xczu7ev-ffvc1156-2-e", "xcup", lut=230_400, ff=460_800, dsp=1_728, bram36=312, uram=96
+)
+XCK26 = Device(
+    "xck26-sfvc784-2LV-c", "xcup", lut=117_120, ff=234_240, dsp=1_248, bram36=144, uram=64
+)
+
+
+@dataclass(frozen=True)
+class NTTConfig:
+    """Parameters of the streaming NTT engine (:mod:`zkel.gateware.ntt.engine`).
+
+    Members
+    -------
+    max_log_size : int
+        Largest transform the engine holds on chip, as log2 of the element count.
+        Larger transforms split four-step with the host (see the engine's docs).
+    units : int
+        Radix-2 butterfly units working in parallel, a power of two; each does
+        one butterfly per clock in steady state.
+    """
+
+    max_log_size: int
+    units: int = 1
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.units, int) or self.units < 1 or self.units & (self.units - 1):
+            raise ValueError(f"NTT units must be a power of two, not {self.units!r}")
+        if not isinstance(self.max_log_size, int) or not 1 <= self.max_log_size <= 28:
+            raise ValueError(f"NTT max_log_size must be in 1..28, not {self.max_log_size!r}")
+        if (1 << self.max_log_size) < 2 * self.units:
+            raise ValueError(
+                f"NTT max size 2^{self.max_log_size} is smaller than two words of "
+                f"{self.units} elements"
+            )
+
+    @property
+    def min_log_size(self) -> int:
+        """log2 of the smallest transform: two memory words of ``units`` elements."""
+        return self.units.bit_length()  # log2(2 * units)
+
+
+@dataclass(frozen=True)
+class AccelConfig:
+    """One accelerator build.
+
+    Members
+    -------
+    name : str
+        Registry key (``zkel hw report --config NAME``).
+    device : Device
+        Target part and capacity.
+    clock_mhz : float
+        Fabric clock the build aims at (MHz).
+    stream_bits : int
+        AXI4-Stream TDATA width in bits (one of :data:`STREAM_BEAT_BITS`).
+    limb_bits : int
+        Montgomery multiplier limb width in bits (17 fits the 25x18 DSP48E1
+        and 27x18 DSP48E2 multipliers unsigned).
+    ntt : NTTConfig
+        NTT engine parameters.
+    tiny : bool
+        True for the small test configurations (not meant for a board).
+    """
+
+    name: str
+    device: Device
+    clock_mhz: float
+    stream_bits: int
+    limb_bits: int
+    ntt: NTTConfig
+    tiny: bool = False
+    notes: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if self.stream_bits not in STREAM_BEAT_BITS:
+            raise ValueError(
+                f"Stream width must be one of {STREAM_BEAT_BITS} bits, not {self.stream_bits!r}"
+            )
+        if not isinstance(self.limb_bits, int) or not 8 <= self.limb_bits <= 64:
+            raise ValueError(f"Limb width must be an integer in 8..64, not {self.limb_bits!r}")
+
+    @property
+    def beats_per_element(self) -> int:
+        """AXI4-Stream beats carrying one 256-bit element."""
+        return ELEMENT_BITS // self.stream_bits
+
+
+CONFIGS: dict[str, AccelConfig] = {
+    c.name: c
+    for c in (
+        AccelConfig(
+            "z7020",
+            XC7Z020,
+            clock_mhz=100.0,
+            stream_bits=64,
+            limb_bits=17,
+            ntt=NTTConfig(max_log_size=12, units=1),
+            notes="PYNQ-Z2; HP port 64 bits; leaves room for the PS interconnect and AXI DMA",
+        ),
+        AccelConfig(
+            "zu7ev",
+            XCZU7EV,
+            clock_mhz=250.0,
+            stream_bits=128,
+            limb_bits=17,
+            ntt=NTTConfig(max_log_size=14, units=4),
+            notes="ZCU104",
+        ),
+        AccelConfig(
+            "k26",
+            XCK26,
+            clock_mhz=250.0,
+            stream_bits=128,
+            limb_bits=17,
+            ntt=NTTConfig(max_log_size=13, units=2),
+            notes="KV260 (K26 SOM)",
+        ),
+        AccelConfig(
+            "tiny",
+            XC7Z020,
+            clock_mhz=100.0,
+            stream_bits=64,
+            limb_bits=17,
+            ntt=NTTConfig(max_log_size=5, units=1),
+            tiny=True,
+            notes="simulation: one butterfly unit, up to 32 elements",
+        ),
+        AccelConfig(
+            "tiny2",
+            XC7Z020,
+            clock_mhz=100.0,
+            stream_bits=128,
+            limb_bits=17,
+            ntt=NTTConfig(max_log_size=5, units=2),
+            tiny=True,
+            notes="simulation: two butterfly units, up to 32 elements",
+        ),
+    )
+}
+
+
+def get_config(name: str) -> AccelConfig:
+    """The configuration registered as ``name``; ``KeyError`` names the known ones."""
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown accelerator configuration {name!r}; known: {sorted(CONFIGS)}"
+        ) from None
