@@ -3,8 +3,11 @@
 ``a = 168700``, ``d = 168696`` (circomlib's parameters). The group has order
 ``8·l`` with ``l`` prime; ``BASE8`` generates the order-l subgroup used by EdDSA.
 The addition law is complete (a is a square, d is not), so no special cases.
-Affine points are ``(x, y)`` tuples of canonical ints; the identity is ``(0, 1)``.
-Scalar multiplication runs in projective coordinates ``(X : Y : Z)``.
+Affine points are ``(x, y)`` tuples of canonical ints in [0, r) (never Montgomery
+form); the identity is ``(0, 1)``. Scalar multiplication runs in projective
+coordinates ``(X : Y : Z)`` (double-and-add, about 5 ms for a 253-bit scalar).
+Packing is circomlibjs' ``packPoint``: 32 bytes, y little-endian, bit 255 the
+sign of x.
 """
 
 from __future__ import annotations
@@ -65,9 +68,15 @@ def _padd(p: tuple[int, int, int], q: tuple[int, int, int]) -> tuple[int, int, i
 
 
 def mul(p: Point, k: int) -> Point:
-    """``k·p`` for a non-negative integer k (double-and-add in projective coordinates)."""
-    if k < 0:
-        raise ValueError("scalar must be non-negative")
+    """``k·p`` for a non-negative integer k of any size (projective double-and-add).
+
+    Raises
+    ------
+    ValueError
+        When ``k`` is negative or not an int.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
+        raise ValueError(f"scalar must be a non-negative int, not {k!r}")
     acc = (0, 1, 1)
     base = (p[0], p[1], 1)
     while k:
@@ -80,14 +89,66 @@ def mul(p: Point, k: int) -> Point:
     return (x * z_inv % P, y * z_inv % P)
 
 
+def neg(p: Point) -> Point:
+    """``-p = (-x, y)``."""
+    return ((-p[0]) % P, p[1])
+
+
 def in_subgroup(p: Point) -> bool:
     """Whether ``p`` is on the curve and in the order-l subgroup."""
     return on_curve(p) and mul(p, SUBORDER) == IDENTITY
 
 
 def pack(p: Point) -> bytes:
-    """circomlibjs' ``packPoint``: y little-endian, top bit set when x > (p - 1)/2."""
+    """circomlibjs' ``packPoint``: 32 bytes, y little-endian, bit 255 set when x > (r-1)/2."""
     out = bytearray(p[1].to_bytes(32, "little"))
     if p[0] > (P - 1) // 2:
         out[31] |= 0x80
     return bytes(out)
+
+
+def unpack(data: bytes) -> Point:
+    """circomlibjs' ``unpackPoint``: the curve point whose :func:`pack` is ``data``.
+
+    x is recovered from ``x² = (1 - y²) / (a - d·y²)``; the root ≤ (r-1)/2 is
+    taken, negated when bit 255 is set. As in circomlibjs, a set sign bit with
+    x = 0 is accepted.
+
+    Raises
+    ------
+    ValueError
+        When ``data`` is not 32 bytes, y ≥ r, or no point has that y.
+    """
+    if not isinstance(data, bytes | bytearray) or len(data) != 32:
+        raise ValueError("a packed Baby Jubjub point is exactly 32 bytes")
+    sign = bool(data[31] & 0x80)
+    y = int.from_bytes(data, "little") & ((1 << 255) - 1)
+    if y >= P:
+        raise ValueError("packed point: y is not below the field modulus r")
+    y2 = y * y % P
+    x = _sqrt((1 - y2) * pow((A - D * y2) % P, -1, P) % P)
+    if x is None:
+        raise ValueError("packed point: no curve point has this y")
+    if x > (P - 1) // 2:
+        x = P - x
+    return ((P - x) % P if sign else x, y)
+
+
+def _sqrt(n: int) -> int | None:
+    """A square root of n modulo r (Tonelli–Shanks), or None for a non-residue."""
+    if n == 0:
+        return 0
+    if pow(n, (P - 1) // 2, P) != 1:
+        return None
+    q, s = P - 1, 0
+    while q % 2 == 0:
+        q, s = q // 2, s + 1
+    z = next(z for z in range(2, P) if pow(z, (P - 1) // 2, P) == P - 1)
+    m, c, t, root = s, pow(z, q, P), pow(n, q, P), pow(n, (q + 1) // 2, P)
+    while t != 1:
+        i, t2 = 0, t
+        while t2 != 1:
+            t2, i = t2 * t2 % P, i + 1
+        b = pow(c, 1 << (m - i - 1), P)
+        m, c, t, root = i, b * b % P, t * b % P * b % P, root * b % P
+    return root
