@@ -1,0 +1,1 @@
+"""Streaming NTT engine over Fr: butterfly units, twiddle ROM, control."""
