@@ -4,15 +4,23 @@
 ``8·l`` with ``l`` prime; ``BASE8`` generates the order-l subgroup used by EdDSA.
 The addition law is complete (a is a square, d is not), so no special cases.
 Affine points are ``(x, y)`` tuples of canonical ints in [0, r) (never Montgomery
-form); the identity is ``(0, 1)``. Scalar multiplication runs in projective
-coordinates ``(X : Y : Z)`` (double-and-add, about 5 ms for a 253-bit scalar).
+form); the identity is ``(0, 1)``. Scalar multiplication runs in extended
+coordinates ``(X : Y : T : Z)``: a precomputed table for ``Base8``, a 4-bit
+fixed window for other points.
 Packing is circomlibjs' ``packPoint``: 32 bytes, y little-endian, bit 255 the
 sign of x.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 from zkel.circuits.bn254.fields import R as P
+
+try:  # gmpy2 multiplies and reduces 254-bit values faster; results are identical
+    from gmpy2 import mpz as _num
+except ImportError:  # pragma: no cover
+    _num = int
 
 A = 168700
 D = 168696
@@ -28,6 +36,7 @@ BASE8 = (
     16950150798460657717958625567821834550301663161624707787222815936182638968203,
 )
 IDENTITY = (0, 1)
+_P, _A, _D = _num(P), _num(A), _num(D)
 
 Point = tuple[int, int]
 
@@ -51,24 +60,89 @@ def add(p: Point, q: Point) -> Point:
     return (x3, y3)
 
 
-def _padd(p: tuple[int, int, int], q: tuple[int, int, int]) -> tuple[int, int, int]:
-    """Projective addition (add-2008-bbjlp), complete on this curve."""
-    x1, y1, z1 = p
-    x2, y2, z2 = q
-    a = z1 * z2 % P
-    b = a * a % P
-    c = x1 * x2 % P
-    d = y1 * y2 % P
-    e = D * c % P * d % P
-    f = (b - e) % P
-    g = (b + e) % P
-    x3 = a * f % P * (((x1 + y1) * (x2 + y2) - c - d) % P) % P
-    y3 = a * g % P * ((d - A * c) % P) % P
-    return (x3, y3, f * g % P)
+# Scalar multiplication in extended coordinates (X : Y : T : Z), x = X/Z, y = Y/Z,
+# x·y = T/Z, on gmpy2 integers when available (identical results, ~2x faster).
+Extended = tuple[int, int, int, int]
+WINDOW = 4
+"""Bits per window of the fixed-window scalar multiplication."""
+
+
+def _ext_add(p: Extended, q: Extended) -> Extended:
+    """Unified addition (add-2008-hwcd, 9M + 2 constant products), complete here."""
+    x1, y1, t1, z1 = p
+    x2, y2, t2, z2 = q
+    aa = x1 * x2 % _P
+    bb = y1 * y2 % _P
+    cc = _D * t1 % _P * t2 % _P
+    dd = z1 * z2 % _P
+    e = ((x1 + y1) * (x2 + y2) - aa - bb) % _P
+    f = dd - cc
+    g = dd + cc
+    h = bb - _A * aa
+    return (e * f % _P, g * h % _P, e * h % _P, f * g % _P)
+
+
+def _ext_double(p: Extended) -> Extended:
+    """Dedicated doubling (dbl-2008-hwcd, 4M + 4S); its denominators
+    ``1 ± d·x²·y²`` never vanish, so it is complete too."""
+    x1, y1, _, z1 = p
+    aa = x1 * x1 % _P
+    bb = y1 * y1 % _P
+    cc = 2 * z1 * z1 % _P
+    dd = _A * aa
+    e = ((x1 + y1) * (x1 + y1) - aa - bb) % _P
+    g = dd + bb
+    f = g - cc
+    h = dd - bb
+    return (e * f % _P, g * h % _P, e * h % _P, f * g % _P)
+
+
+def _to_extended(p: Point) -> Extended:
+    x, y = _num(p[0]), _num(p[1])
+    return (x, y, x * y % _P, _num(1))
+
+
+def _to_affine(p: Extended) -> Point:
+    x, y, _, z = p
+    z_inv = pow(int(z), -1, P)
+    return (int(x) * z_inv % P, int(y) * z_inv % P)
+
+
+def _windows(k: int) -> list[int]:
+    """The base-2^WINDOW digits of k, least significant first."""
+    mask = (1 << WINDOW) - 1
+    return [(k >> i) & mask for i in range(0, k.bit_length(), WINDOW)]
+
+
+@cache
+def _base8_table() -> tuple[tuple[Extended, ...], ...]:
+    """``table[i][j] = j·2^(WINDOW·i)·Base8`` (Z = 1) for every window of a scalar < l."""
+    n_windows = -(-SUBORDER.bit_length() // WINDOW)
+    table = []
+    base = _to_extended(BASE8)
+    for _ in range(n_windows):
+        row = [_to_extended(IDENTITY), base]
+        for _ in range(2, 1 << WINDOW):
+            row.append(_ext_add(row[-1], base))
+        table.append(tuple(_to_extended(_to_affine(q)) for q in row))
+        base = _ext_add(row[-1], base)
+    return tuple(table)
+
+
+def _mul_base8(k: int) -> Point:
+    """``k·Base8`` by the precomputed table: one addition per window, no doubling."""
+    acc = _to_extended(IDENTITY)
+    for row, digit in zip(_base8_table(), _windows(k % SUBORDER), strict=False):
+        if digit:
+            acc = _ext_add(acc, row[digit])
+    return _to_affine(acc)
 
 
 def mul(p: Point, k: int) -> Point:
-    """``k·p`` for a non-negative integer k of any size (projective double-and-add).
+    """``k·p`` for a non-negative integer k of any size.
+
+    ``Base8`` uses a precomputed table (k reduced mod l, about 0.15 ms); other points
+    a fixed 4-bit window (about 0.7 ms for a 253-bit scalar), with gmpy2.
 
     Raises
     ------
@@ -77,16 +151,18 @@ def mul(p: Point, k: int) -> Point:
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise ValueError(f"scalar must be a non-negative int, not {k!r}")
-    acc = (0, 1, 1)
-    base = (p[0], p[1], 1)
-    while k:
-        if k & 1:
-            acc = _padd(acc, base)
-        base = _padd(base, base)
-        k >>= 1
-    x, y, z = acc
-    z_inv = pow(z, -1, P)
-    return (x * z_inv % P, y * z_inv % P)
+    if p == BASE8:
+        return _mul_base8(k)
+    multiples = [_to_extended(IDENTITY), _to_extended(p)]
+    for _ in range(2, 1 << WINDOW):
+        multiples.append(_ext_add(multiples[-1], multiples[1]))
+    acc = multiples[0]
+    for digit in reversed(_windows(k)):
+        for _ in range(WINDOW):
+            acc = _ext_double(acc)
+        if digit:
+            acc = _ext_add(acc, multiples[digit])
+    return _to_affine(acc)
 
 
 def neg(p: Point) -> Point:

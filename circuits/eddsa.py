@@ -9,7 +9,8 @@ Verification: ``S·Base8 == R8 + (8·hm)·A`` with ``R8`` and ``A`` on the curve
 to lie in the order-l subgroup). Public keys and ``R8`` are affine ``(x, y)``
 canonical ints in [0, r); ``S`` an int in [0, l). BLAKE-512 is the original BLAKE
 (:mod:`zkel.circuits.blake512`), as circomlibjs' ``blake-hash``. Signing and
-verifying each cost about two Baby Jubjub scalar multiplications (~10 ms).
+verifying each take about 1 ms (one or two Baby Jubjub scalar multiplications,
+one Poseidon hash; BLAKE-512 when signing).
 """
 
 from __future__ import annotations

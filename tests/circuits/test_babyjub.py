@@ -102,3 +102,14 @@ def test_off_curve_and_non_canonical_points_rejected():
 def test_bad_scalar(k):
     with pytest.raises(ValueError, match="non-negative int"):
         bj.mul(bj.BASE8, k)
+
+
+@settings(max_examples=10, derandomize=True, deadline=None)
+@given(scalars)
+def test_base8_table_equals_the_window_method(k):
+    # mul(BASE8, .) uses the precomputed table; the generator takes the generic path
+    assert (
+        bj.mul(bj.BASE8, k)
+        == bj.mul(bj.GENERATOR, 8 * k)
+        == bj.add(bj.mul(bj.BASE8, k), bj.IDENTITY)
+    )
