@@ -13,6 +13,7 @@ module                 what it holds
 ``merkle``             binary Merkle paths and updates of :mod:`zkel.circuits.smt`
 ``babyjub``            Baby Jubjub points: add, double, on-curve, scalar multiples
 ``eddsa``              EdDSA-Poseidon verification (circomlibjs' ``verifyPoseidon``)
+``sha256``             SHA-256 over bits (the public-data commitment)
 =====================  =============================================================
 
 Constraint counts of each gadget are listed in its docstring and checked by the
