@@ -1,0 +1,210 @@
+"""Fully pipelined Montgomery multiplier: one product per clock.
+
+``o = a·b·R^-1 mod modulus`` with ``R = 2^r_bits``, ``r_bits = n·limb_bits`` and
+``n = ceil(bitlen(modulus) / limb_bits)`` limbs (BN254 Fq and Fr with 17-bit
+limbs: ``n = 15``, ``R = 2^255``). Inputs ``a, b < modulus``; the output is fully
+reduced (``< modulus``). With both inputs in Montgomery form (``x·R mod p``) the
+output is the Montgomery form of the product; with one canonical input it is
+the canonical product (what the NTT butterfly does with Montgomery twiddles).
+
+Algorithm: word-serial (operand-scanning) Montgomery, unrolled into ``n + 1``
+rows on a redundant accumulator (:mod:`zkel.gateware.arith.rows`,
+model :func:`zkel.gateware.arith.model.mont_mul_digits`). Row ``r`` takes three
+clocks:
+
+1. products: ``a_r·b_j`` and ``q_{r-1}·p_j`` for every limb ``j``, one DSP each,
+   registered;
+2. accumulate: ``T = (T + q_{r-1}·p) / 2^w + a_r·b``, digit-local adds of five
+   ``w``-bit terms (no carry chain wider than ``w + 3`` bits), registered;
+3. quotient: ``q_r = T_0·(-p^-1) mod 2^w``, one DSP, registered.
+
+The last row (``r = n``) has only the ``q·p`` products and the accumulate; then
+the digits become binary (one carry chain of ``bitlen(p) + 1`` bits, registered)
+and one conditional subtraction of ``p`` gives ``o`` (registered).
+
+Latency: ``3n + 4`` clocks (49 for 254-bit moduli with 17-bit limbs).
+Throughput: one product per clock (``initiation_interval = 1``).
+DSP count: ``n·n`` (``a_r·b_j``) + ``n·z`` (``q·p_j``, ``z`` = non-zero limbs of
+p) + ``n`` (quotients) = ``2n² + n`` = 465 for BN254 with 17-bit limbs, times the
+DSPs one limb product takes (1 for ``limb_bits <= 17``; Yosys splits wider ones).
+"""
+
+from __future__ import annotations
+
+from amaranth.hdl import Cat, Const, Module, Mux, Signal, Value
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+
+from zkel.gateware.arith import rows
+from zkel.gateware.arith.model import limbs_le, n_limbs, neg_inverse
+
+
+def check_parameters(modulus: object, limb_bits: object, width: object) -> None:
+    """Reject parameters the multipliers cannot build (one-line ``ValueError``)."""
+    if not isinstance(width, int) or isinstance(width, bool) or width < 2:
+        raise ValueError(f"Width must be an integer of at least 2 bits, not {width!r}")
+    if not isinstance(modulus, int) or isinstance(modulus, bool) or modulus < 3 or modulus % 2 == 0:
+        raise ValueError(f"Modulus must be an odd integer greater than 2, not {modulus!r}")
+    if modulus >= 1 << width:
+        raise ValueError(f"Modulus must be below 2**{width}, not {modulus!r}")
+    if not isinstance(limb_bits, int) or isinstance(limb_bits, bool) or not 4 <= limb_bits <= 64:
+        raise ValueError(f"Limb width must be an integer in 4..64, not {limb_bits!r}")
+
+
+class MontgomeryParameters:
+    """Constants derived from ``(modulus, limb_bits)``, shared by both multipliers.
+
+    Members
+    -------
+    modulus : int
+        The odd modulus ``p``.
+    limb_bits : int
+        ``w``, bits per limb.
+    n_limbs : int
+        ``n = ceil(bitlen(p) / w)``.
+    r_bits : int
+        ``n·w``; the Montgomery radix is ``R = 2^r_bits``.
+    p_limbs : list[int]
+        ``p`` as ``n`` limbs, least significant first.
+    p_inv : int
+        ``-p^-1 mod 2^w``.
+    """
+
+    def __init__(self, modulus: int, limb_bits: int, width: int) -> None:
+        check_parameters(modulus, limb_bits, width)
+        self.modulus = modulus
+        self.limb_bits = limb_bits
+        self.width = width
+        self.n_limbs = n_limbs(modulus, limb_bits)
+        self.r_bits = self.n_limbs * limb_bits
+        self.p_limbs = limbs_le(modulus, limb_bits, self.n_limbs)
+        self.p_inv = neg_inverse(modulus, limb_bits)
+
+    def operand_limbs(self, x: Value) -> list[Value]:
+        """``x`` (``width`` bits) as ``n`` limbs of ``w`` bits, zero-extended."""
+        w = self.limb_bits
+        padded = x if len(x) >= self.r_bits else Cat(x, Const(0, self.r_bits - len(x)))
+        return [padded[w * i : w * (i + 1)] for i in range(self.n_limbs)]
+
+    def dsp_count(self, dsp_per_product: int = 1) -> int:
+        """DSP slices: ``(n² + n·z + n)·dsp_per_product`` (``z``: non-zero limbs of p)."""
+        n, z = self.n_limbs, sum(1 for x in self.p_limbs if x)
+        return (n * n + n * z + n) * dsp_per_product
+
+
+def final_reduction(m: Module, params: MontgomeryParameters, digits: list[Value]) -> Value:
+    """Two registered stages: digits to binary, then subtract p if ``>= p``.
+
+    Returns the registered result (``params.width`` bits, ``< p``).
+    """
+    p = params.modulus
+    x_bits = p.bit_length() + 1  # the unreduced result is below 2p
+    x = Signal(x_bits, name="x_unreduced", reset_less=True)
+    m.d.sync += x.eq(rows.digits_value(digits, params.limb_bits, x_bits))
+    diff = x - p  # signed, negative when x < p
+    out = Signal(params.width, name="o_reduced", reset_less=True)
+    m.d.sync += out.eq(Mux(diff[-1], x, diff[:x_bits]))
+    return out
+
+
+class MontMul(wiring.Component):
+    """Pipelined Montgomery multiplier, ``o = a·b·2^-r_bits mod modulus``.
+
+    Parameters
+    ----------
+    modulus : int
+        Odd modulus below ``2^width``.
+    limb_bits : int
+        Limb width ``w`` in bits (17 fits one DSP48E1/E2 per limb product).
+    width : int
+        Port width in bits.
+
+    Members
+    -------
+    i_valid : In(1)
+        ``a`` and ``b`` are presented this clock (any clock: initiation interval 1).
+    a, b : In(width)
+        Operands, each ``< modulus``, in Montgomery or canonical form.
+    o_valid : Out(1)
+        ``o`` holds a result; high ``latency`` clocks after ``i_valid``.
+    o : Out(width)
+        ``a·b·R^-1 mod modulus``, fully reduced.
+
+    Attributes
+    ----------
+    latency : int
+        ``3·n_limbs + 4`` clocks.
+    initiation_interval : int
+        1 (one product per clock).
+    r_bits : int
+        ``n_limbs·limb_bits``; ``R = 2^r_bits``.
+    """
+
+    def __init__(self, modulus: int, *, limb_bits: int = 17, width: int = 256) -> None:
+        try:
+            self.params = MontgomeryParameters(modulus, limb_bits, width)
+        except ValueError:
+            self._MustUse__silence = True  # rejected, so not "created but never used"
+            raise
+        self.modulus = modulus
+        self.limb_bits = limb_bits
+        self.n_limbs = self.params.n_limbs
+        self.r_bits = self.params.r_bits
+        self.latency = 3 * self.n_limbs + 4
+        self.initiation_interval = 1
+        super().__init__(
+            {"i_valid": In(1), "a": In(width), "b": In(width), "o_valid": Out(1), "o": Out(width)}
+        )
+
+    @property
+    def dsp_count(self) -> int:
+        """DSP slices for ``limb_bits <= 17`` (see the module docs)."""
+        return self.params.dsp_count()
+
+    def elaborate(self, platform: object) -> Module:
+        m = Module()
+        par = self.params
+        n, w = par.n_limbs, par.limb_bits
+        valid = [self.i_valid]  # the valid bit after each clock stage
+
+        def stage(*groups: list[Value]) -> list[list[Signal]]:
+            """One clock of delay for each group of values (and the valid bit)."""
+            k = len(valid)
+            v = Signal(name=f"valid_{k}")
+            m.d.sync += v.eq(valid[-1])
+            valid.append(v)
+            out = []
+            for g, values in enumerate(groups):
+                regs = [
+                    Signal(len(x), name=f"s{k}_{g}_{i}", reset_less=True)
+                    for i, x in enumerate(values)
+                ]
+                m.d.sync += [reg.eq(x) for reg, x in zip(regs, values, strict=True)]
+                out.append(regs)
+            return out
+
+        digits, q = [], None
+        a_rest, b = par.operand_limbs(self.a), par.operand_limbs(self.b)  # a_rest[0] = a_r
+        for r in range(n + 1):
+            # clock 1: products a_r·b_j and q_{r-1}·p_j (one DSP each)
+            ab = rows.limb_products(m, a_rest[0], b, w, f"ab{r}") if r < n else None
+            qp = rows.limb_products(m, q, par.p_limbs, w, f"qp{r}") if r > 0 else None
+            a_rest = a_rest[1:]
+            b = b if a_rest else []  # b is needed until the last a_r·b row
+            digits, a_rest, b = stage(digits, a_rest, b)
+            # clock 2: T = (T + q·p) / 2^w + a_r·b, digit-local adds
+            acc = rows.accumulate(digits or None, qp, ab, n, w)
+            digits, a_rest, b = stage(acc, a_rest, b)
+            if r == n:
+                break
+            # clock 3: q_r = T_0·(-p^-1) mod 2^w (one DSP)
+            q = Signal(w, name=f"q{r}", reset_less=True)
+            m.d.sync += q.eq(rows.quotient(digits[0], par.p_inv, w))
+            digits, a_rest, b = stage(digits, a_rest, b)
+
+        out = final_reduction(m, par, digits)
+        stage()
+        stage()
+        assert len(valid) - 1 == self.latency
+        m.d.comb += [self.o.eq(out), self.o_valid.eq(valid[-1])]
+        return m
