@@ -45,8 +45,9 @@ def assert_on_curve(
     cs.enforce(x2 * D, y2, x2 * A + y2 - 1, f"{name}: a·x²+y² = 1+d·x²·y²")
 
 
-def _inv(v: int | None) -> int:
-    return pow(v, -1, R)
+def _inv(v: int) -> int:
+    # 0 for 0 keeps witness generation total on off-curve inputs; the constraints then fail
+    return pow(v, -1, R) if v % R else 0
 
 
 def add(

@@ -30,8 +30,14 @@ def verify(
     message: Operand,
     signature: tuple[Operand, Operand, Operand],
     name: str = "eddsa",
+    enabled: Operand | None = None,
 ) -> None:
-    """Constrain ``signature = (R8x, R8y, S)`` to sign ``message`` under ``public_key``."""
+    """Constrain ``signature = (R8x, R8y, S)`` to sign ``message`` under ``public_key``.
+
+    With ``enabled`` (a bit), the final equation is only enforced when it is 1 (two
+    more constraints); the rest must still be satisfiable, so a disabled check takes
+    an on-curve key and ``R8`` (the identity ``(0, 1)`` and ``S = 0`` will do).
+    """
     ax, ay = babyjub.point(cs, public_key)
     r8x, r8y, s = (cs._lc(v) for v in signature)
     with cs.scope(name):
@@ -44,5 +50,9 @@ def verify(
             a8 = babyjub.double(cs, a8, f"8A.{i}")
         right = babyjub.add(cs, (r8x, r8y), babyjub.mul_var(cs, h_bits, a8, "hA"), "R8+hA")
         left = babyjub.mul_fixed(cs, s_bits, native.BASE8, "SB8")
-        cs.enforce_equal(left[0], right[0], "S·B8 = R8 + 8h·A (x)")
-        cs.enforce_equal(left[1], right[1], "S·B8 = R8 + 8h·A (y)")
+        if enabled is None:
+            cs.enforce_equal(left[0], right[0], "S·B8 = R8 + 8h·A (x)")
+            cs.enforce_equal(left[1], right[1], "S·B8 = R8 + 8h·A (y)")
+        else:
+            cs.enforce(enabled, left[0] - right[0], 0, "S·B8 = R8 + 8h·A (x)")
+            cs.enforce(enabled, left[1] - right[1], 0, "S·B8 = R8 + 8h·A (y)")
