@@ -2,8 +2,7 @@
 
 A configuration names the target device (and its capacity, for the Yosys
 resource report), the clock the build aims at, the AXI4-Stream beat width, the
-Montgomery multiplier's limb width and the NTT engine's parameters. The MSM
-engine's own configuration is added here when that engine lands.
+Montgomery multiplier's limb width and the NTT and MSM engines' parameters.
 
 Everything downstream (the gateware top, the register map's read-only
 configuration registers, the driver, the Tcl generator, the bitstream manifest)
@@ -91,6 +90,65 @@ class NTTConfig:
         return self.units.bit_length()  # log2(2 * units)
 
 
+MSM_ADDER_MULTIPLIERS = (2, 4, 6, 12)
+"""Multiplier counts the point adder supports: 12 is fully pipelined (one addition
+per clock); fewer share each product stage's six products (see
+:mod:`zkel.gateware.ec.padd`)."""
+
+
+@dataclass(frozen=True)
+class MSMConfig:
+    """Parameters of the MSM bucket engine (:mod:`zkel.gateware.msm.engine`).
+
+    Members
+    -------
+    window_bits : int
+        Pippenger window width c in bits (2..16); signed digits, so a window has
+        ``2^(c-1)`` buckets, and a 254-bit scalar ``254 // c + 1`` windows.
+    multipliers : int
+        Montgomery multipliers in the point adder, one of
+        :data:`MSM_ADDER_MULTIPLIERS`: 12 gives one addition per clock, ``m``
+        gives one per ``ceil(12 / m)`` multiplier issue slots.
+    queue_depth : int
+        Entries of the collision queue that parks a point whose bucket is in
+        the adder pipeline.
+    """
+
+    window_bits: int
+    multipliers: int = 12
+    queue_depth: int = 4
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.window_bits, int) or not 2 <= self.window_bits <= 16:
+            raise ValueError(f"MSM window_bits must be in 2..16, not {self.window_bits!r}")
+        if self.multipliers not in MSM_ADDER_MULTIPLIERS:
+            raise ValueError(
+                f"MSM multipliers must be one of {MSM_ADDER_MULTIPLIERS}, not {self.multipliers!r}"
+            )
+        if not isinstance(self.queue_depth, int) or not 1 <= self.queue_depth <= 64:
+            raise ValueError(f"MSM queue_depth must be in 1..64, not {self.queue_depth!r}")
+
+    @property
+    def n_windows(self) -> int:
+        """Windows of a 254-bit scalar in signed digits (room for the final carry)."""
+        return 254 // self.window_bits + 1
+
+    @property
+    def buckets_per_window(self) -> int:
+        """Buckets of one window: ``2^(c-1)`` (digit magnitudes 1..2^(c-1))."""
+        return 1 << (self.window_bits - 1)
+
+    @property
+    def bucket_entries(self) -> int:
+        """Bucket RAM words: every window's buckets are on chip at once."""
+        return self.n_windows * self.buckets_per_window
+
+    @property
+    def bucket_ram_bits(self) -> int:
+        """Bucket RAM size in bits (768 per bucket: projective X, Y, Z of 256 bits)."""
+        return self.bucket_entries * 3 * ELEMENT_BITS
+
+
 @dataclass(frozen=True)
 class AccelConfig:
     """One accelerator build.
@@ -110,6 +168,8 @@ class AccelConfig:
         and 27x18 DSP48E2 multipliers unsigned).
     ntt : NTTConfig
         NTT engine parameters.
+    msm : MSMConfig
+        MSM engine parameters.
     tiny : bool
         True for the small test configurations (not meant for a board).
     """
@@ -120,6 +180,7 @@ class AccelConfig:
     stream_bits: int
     limb_bits: int
     ntt: NTTConfig
+    msm: MSMConfig = MSMConfig(window_bits=3)
     tiny: bool = False
     notes: str = field(default="", compare=False)
 
@@ -147,6 +208,7 @@ CONFIGS: dict[str, AccelConfig] = {
             stream_bits=64,
             limb_bits=17,
             ntt=NTTConfig(max_log_size=12, units=1),
+            msm=MSMConfig(window_bits=7, multipliers=2),  # 1.8 Mbit buckets (BRAM)
             notes="PYNQ-Z2; HP port 64 bits; leaves room for the PS interconnect and AXI DMA",
         ),
         AccelConfig(
@@ -156,6 +218,7 @@ CONFIGS: dict[str, AccelConfig] = {
             stream_bits=128,
             limb_bits=17,
             ntt=NTTConfig(max_log_size=14, units=4),
+            msm=MSMConfig(window_bits=11, multipliers=2),  # 18.9 Mbit buckets (URAM)
             notes="ZCU104",
         ),
         AccelConfig(
@@ -165,6 +228,7 @@ CONFIGS: dict[str, AccelConfig] = {
             stream_bits=128,
             limb_bits=17,
             ntt=NTTConfig(max_log_size=13, units=2),
+            msm=MSMConfig(window_bits=10, multipliers=2),  # 10.2 Mbit buckets (URAM)
             notes="KV260 (K26 SOM)",
         ),
         AccelConfig(
@@ -174,6 +238,7 @@ CONFIGS: dict[str, AccelConfig] = {
             stream_bits=64,
             limb_bits=17,
             ntt=NTTConfig(max_log_size=5, units=1),
+            msm=MSMConfig(window_bits=3, multipliers=12),
             tiny=True,
             notes="simulation: one butterfly unit, up to 32 elements",
         ),
@@ -184,6 +249,7 @@ CONFIGS: dict[str, AccelConfig] = {
             stream_bits=128,
             limb_bits=17,
             ntt=NTTConfig(max_log_size=5, units=2),
+            msm=MSMConfig(window_bits=2, multipliers=2),
             tiny=True,
             notes="simulation: two butterfly units, up to 32 elements",
         ),
