@@ -21,6 +21,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("zkey", "zkey", "Inspect and export from .zkey files."),
     ("r1cs", "r1cs", "Inspect .r1cs files."),
     ("exchange", "exchange", "Run and inspect the perpetuals exchange."),
+    ("circuit", "circuit", "Inspect the batch transition circuit."),
 ]
 
 app = typer.Typer(

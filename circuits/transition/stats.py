@@ -1,0 +1,91 @@
+"""Constraint counts of the transition circuit: per part of a slot, per transaction
+type, per batch shape. Built shape-only (no witness), so any shape is cheap to count.
+
+A slot is universal (every slot can hold every type), so a batch pays the full slot
+for each transaction; :func:`slot_parts` also lists what each type *uses*, which is
+what a slot dedicated to that type would cost.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from zkel.circuits.groth16.qap import domain_size_for
+from zkel.circuits.transition.circuit import Shape, build
+from zkel.circuits.transition.layout import TxType
+
+PART_OF_SCOPE = {
+    "A": "account update A (leaf hashes + Merkle path, old and new)",
+    "B": "account update B",
+    "signature": "EdDSA-Poseidon verification",
+    "message": "signed message hash (withdrawal/transfer)",
+    "oracle message": "signed message hash (oracle)",
+    "A margin": "margin at oracle prices",
+}
+OTHER = "type rules, ranges, public-data bytes"
+
+USES: dict[TxType, tuple[str, ...]] = {
+    TxType.NOOP: (),
+    TxType.CREATE: ("A",),
+    TxType.DEPOSIT: ("A",),
+    TxType.WITHDRAW: ("A", "signature", "message", "A margin"),
+    TxType.TRANSFER: ("A", "B", "signature", "message", "A margin"),
+    TxType.ORACLE: ("signature", "oracle message"),
+}
+
+
+@dataclass(frozen=True)
+class BatchStats:
+    """Counts for one shape: the whole circuit and its parts."""
+
+    shape: Shape
+    total: int
+    per_slot: int
+    slot_parts: dict[str, int]
+    per_type: dict[str, int]
+    batch_parts: dict[str, int]
+    domain: int
+
+    def to_dict(self) -> dict:
+        return {
+            "n_slots": self.shape.n_slots,
+            "depth": self.shape.depth,
+            "constraints": self.total,
+            "per_slot": self.per_slot,
+            "slot_parts": self.slot_parts,
+            "per_type": self.per_type,
+            "batch_parts": self.batch_parts,
+            "groth16_domain": self.domain,
+        }
+
+
+def batch_stats(shape: Shape) -> BatchStats:
+    """Build ``shape`` without values and count its constraints by part."""
+    cs = build(shape)
+    top: Counter = Counter()
+    parts: Counter = Counter()
+    for con in cs.constraints:
+        path = con.name.split("/")
+        if path[0].startswith("slot"):
+            top["slots"] += 1
+            if path[0] == "slot0":
+                parts[path[1] if len(path) > 2 and path[1] in PART_OF_SCOPE else OTHER] += 1
+        elif path[0] == "pubdata":
+            top["public-data SHA-256"] += 1
+        elif path[0].startswith("markets") or path[0].startswith("state"):
+            top["markets and state roots"] += 1
+        else:
+            top["batch header and inputs"] += 1
+    per_slot = sum(parts.values())
+    other = parts[OTHER]
+    per_type = {t.name.lower(): other + sum(parts[p] for p in USES[t]) for t in TxType}
+    return BatchStats(
+        shape,
+        cs.n_constraints,
+        per_slot,
+        {PART_OF_SCOPE.get(k, k): v for k, v in sorted(parts.items(), key=lambda kv: -kv[1])},
+        per_type,
+        dict(top),
+        domain_size_for(cs.n_constraints, len(cs.public)),
+    )
