@@ -196,9 +196,15 @@ class EmbeddedChain:
         )
 
 
-def _reason(exc: Exception) -> str:
-    """The revert reason eth-tester attaches to TransactionFailed (a str or raw bytes)."""
-    arg = exc.args[0] if exc.args else ""
-    if isinstance(arg, bytes):
-        return decode_revert(arg)
-    return str(arg)
+def revert_data(exc: BaseException) -> bytes | str:
+    """What eth-tester's TransactionFailed carries: a reason string, or raw revert data
+    (bytes, possibly wrapped in py-evm's ``Revert`` exception)."""
+    arg: object = exc.args[0] if exc.args else ""
+    while isinstance(arg, BaseException):
+        arg = arg.args[0] if arg.args else ""
+    return arg if isinstance(arg, bytes | str) else str(arg)
+
+
+def _reason(exc: BaseException) -> str:
+    data = revert_data(exc)
+    return decode_revert(data) if isinstance(data, bytes) else data
