@@ -15,7 +15,7 @@ import time
 
 from bench.common import RESULTS, machine
 
-SUITES = ["kernels", "groth16", "poseidon", "exchange", "gateware"]
+SUITES = ["kernels", "groth16", "poseidon", "exchange", "gateware", "settlement"]
 
 
 def main(argv: list[str] | None = None) -> int:
