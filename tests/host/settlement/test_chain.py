@@ -18,7 +18,6 @@ from zkel.host.settlement.rpc import RpcChain
 from .circuits import batch_key, stand_in_batch
 from .rpc_node import LocalNode
 
-
 #: explicit gas for submit_batch: the test node's gas estimate runs the pairing many times
 GAS = 1_000_000
 
