@@ -26,6 +26,7 @@ Signed messages (Poseidon, tag first)::
     withdrawal  [3, account, amount, nonce, recipient]     recipient: 160-bit L1 address
     transfer    [4, sender, recipient, amount, nonce]
     oracle      [5, market, price, timestamp]               signed by the oracle key
+    cancel      [2, account, order_hash, nonce]
 """
 
 from __future__ import annotations
@@ -79,3 +80,4 @@ class TxType(IntEnum):
     WITHDRAW = 3
     TRANSFER = 4
     ORACLE = 5
+    CANCEL = 6

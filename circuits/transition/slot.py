@@ -20,6 +20,8 @@ TRANSFER    A signs [4, A, B, amount, nonce], nonce as above, A ≠ B, B exists,
 ORACLE      the oracle key signs [5, market, price, timestamp]; the market exists,
             timestamp > its oracle time; its oracle price and time are replaced;
             public (3, market, price, timestamp)
+CANCEL      A signs [2, A, order, nonce], nonce = A's, nonce + 1 (the order leaves the
+            book; resting orders are not part of the state)
 ==========  ==========================================================================
 
 Unused updates and checks are disabled by the type bits, so a slot's witness
@@ -46,7 +48,7 @@ _ZERO_ACCOUNT = {
     "nonce": 0,
     "positions": [[0, 0]] * MARKETS,
 }
-TX_FIELDS = ("amount", "nonce", "recipient", "market", "price", "timestamp")
+TX_FIELDS = ("amount", "nonce", "recipient", "market", "price", "timestamp", "order")
 
 
 @dataclass
@@ -153,8 +155,8 @@ def build_slot(
             for i in range(3)
         ]
         s_create, s_dep, s_wd = sel[TxType.CREATE], sel[TxType.DEPOSIT], sel[TxType.WITHDRAW]
-        s_tr, s_or = sel[TxType.TRANSFER], sel[TxType.ORACLE]
-        user_signed = s_wd + s_tr
+        s_tr, s_or, s_cancel = sel[TxType.TRANSFER], sel[TxType.ORACLE], sel[TxType.CANCEL]
+        user_signed = s_wd + s_tr + s_cancel
         moves_money = s_dep + s_wd + s_tr
 
         # amounts, nonces, ranges
@@ -165,9 +167,9 @@ def build_slot(
         cs.enforce(user_signed, tx["nonce"] - a.before.nonce, 0, "nonce is the account's")
 
         # account A
-        a_on = s_create + moves_money
+        a_on = s_create + moves_money + s_cancel
         cs.enforce(s_create, a.before.exists, 0, "created account was empty")
-        cs.enforce(moves_money, 1 - a.before.exists, 0, "account exists")
+        cs.enforce(moves_money + s_cancel, 1 - a.before.exists, 0, "account exists")
         cs.enforce_equal(a.after.exists, a.before.exists + s_create, "A exists after")
         for i in range(2):
             cs.enforce(1 - s_create, a.after.pubkey[i] - a.before.pubkey[i], 0, "A key unchanged")
@@ -196,7 +198,7 @@ def build_slot(
                     "A positions unchanged",
                 )
         to_bits(cs, a.after.collateral + (1 << 63), 64, "A collateral in range")
-        assert_meets_initial(cs, a.after, markets, user_signed, "A margin")
+        assert_meets_initial(cs, a.after, markets, s_wd + s_tr, "A margin")
         root = _gated_update(cs, a, root, a_on, "A")
 
         # account B: the transfer's recipient
@@ -222,10 +224,13 @@ def build_slot(
         f4 = cs.mul(s_wd, tx["recipient"], "m.f4w") + cs.mul(s_tr, tx["nonce"], "m.f4t")
         tag = s_wd * int(Tag.WITHDRAW) + s_tr * int(Tag.TRANSFER)
         m_user = poseidon(cs, [tag, a.index, f2, f3, f4], "message")
-        m_oracle = poseidon(
-            cs, [int(Tag.ORACLE), tx["market"], tx["price"], tx["timestamp"]], "oracle message"
-        )
-        message = m_user + cs.mul(s_or, m_oracle - m_user, "message select")
+        # the 4-input messages: oracle [5, market, price, time], cancel [2, A, order, nonce]
+        g1 = tx["market"] + cs.mul(s_cancel, a.index - tx["market"], "m4.g1")
+        g2 = tx["price"] + cs.mul(s_cancel, tx["order"] - tx["price"], "m4.g2")
+        g3 = tx["timestamp"] + cs.mul(s_cancel, tx["nonce"] - tx["timestamp"], "m4.g3")
+        tag4 = s_or * int(Tag.ORACLE) + s_cancel * int(Tag.CANCEL)
+        m_short = poseidon(cs, [tag4, g1, g2, g3], "short message")
+        message = m_user + cs.mul(s_or + s_cancel, m_short - m_user, "message select")
         eddsa.verify(cs, (signer_x, signer_y), message, sig, "signature", enabled=sig_on)
 
         # oracle price: one market's price and time

@@ -20,7 +20,7 @@ PART_OF_SCOPE = {
     "B": "account update B",
     "signature": "EdDSA-Poseidon verification",
     "message": "signed message hash (withdrawal/transfer)",
-    "oracle message": "signed message hash (oracle)",
+    "short message": "signed message hash (oracle, cancel)",
     "A margin": "margin at oracle prices",
 }
 OTHER = "type rules, ranges, public-data bytes"
@@ -31,7 +31,8 @@ USES: dict[TxType, tuple[str, ...]] = {
     TxType.DEPOSIT: ("A",),
     TxType.WITHDRAW: ("A", "signature", "message", "A margin"),
     TxType.TRANSFER: ("A", "B", "signature", "message", "A margin"),
-    TxType.ORACLE: ("signature", "oracle message"),
+    TxType.ORACLE: ("signature", "short message"),
+    TxType.CANCEL: ("A", "signature", "short message"),
 }
 
 

@@ -143,6 +143,18 @@ class Model:
             public=pubdata.OracleSlot(market_id, price, timestamp),
         )
 
+    def cancel(self, key: eddsa.PrivateKey, index: int, order_hash: int) -> dict:
+        nonce = self.accounts[index]["nonce"]
+        sig = key.sign_poseidon(poseidon([Tag.CANCEL, index, order_hash, nonce]))
+        after = copy.deepcopy(self.accounts[index])
+        after["nonce"] += 1
+        return self._slot(
+            TxType.CANCEL,
+            {"order": order_hash, "nonce": nonce},
+            a=self._update(index, after),
+            sig=sig,
+        )
+
     def noop(self) -> dict:
         return self._slot(TxType.NOOP, {})
 

@@ -47,11 +47,12 @@ def test_honest_batch_of_every_type_satisfies_and_matches_the_shape() -> None:
     m.transfer(K1, 3, 9, 1_000_000)
     m.withdraw(K2, 9, 400_000, 0xABCDEF)
     m.oracle(1, 31_000 * 10**6, 5)
-    w = batch_witness(None, snap, m, 7, 7)
-    cs = build(_shape(7), w)
+    m.cancel(K1, 3, 123456789)
+    w = batch_witness(None, snap, m, 7, 8)
+    cs = build(_shape(8), w)
     cs.check()
     assert cs.public_values() == [w["old_root"], w["new_root"], w["commitment"]]
-    shape_only = build(_shape(7))
+    shape_only = build(_shape(8))
     assert shape_only.n_constraints == cs.n_constraints
     assert shape_only.n_variables == cs.n_variables
 
@@ -73,6 +74,11 @@ def test_replayed_nonce() -> None:
     slot = w["slots"][0]
     slot["tx"]["nonce"] += 1  # a message for another nonce
     assert "nonce" in _broken_rule(w, n)
+
+
+def test_forged_cancel() -> None:
+    w, n = _one(_funded(), lambda m: m.cancel(K2, 3, 77))
+    assert "signature" in _broken_rule(w, n)
 
 
 def test_withdrawal_beyond_collateral() -> None:
