@@ -1,0 +1,170 @@
+"""The circuit's witness from the sequencer's batch record (plain JSON dicts).
+
+The exchange (``zkel.host.exchange``) logs one witness record per step; a batch
+is a run of records with chained roots (see ``zkel.host.exchange.recorder`` and
+``sequencer``). Each record becomes one slot (see :mod:`.circuit` for the
+witness layout); the rest of the circuit's slots are no-ops. Records of kinds
+the circuit does not prove yet raise :class:`UnsupportedRecord` naming the kind.
+
+A record's account updates were applied in the engine's order (by account
+index); the circuit applies the slot's ``A`` (the signer) before ``B``. When the
+engine applied them the other way round, :func:`reorder` rewrites the two
+sibling lists for the circuit's order: the paths of two leaves share one
+sibling position, the node where they meet.
+"""
+
+from __future__ import annotations
+
+from zkel.circuits.bn254 import R
+from zkel.circuits.smt import path_nodes
+from zkel.circuits.transition import pubdata
+from zkel.circuits.transition.layout import MARKET_FIELDS, MARKETS, TxType
+
+
+class UnsupportedRecord(ValueError):
+    """A record the circuit cannot prove (its kind, or its shape)."""
+
+
+KIND_TO_TYPE = {
+    "create_account": TxType.CREATE,
+    "deposit": TxType.DEPOSIT,
+    "withdraw": TxType.WITHDRAW,
+    "transfer": TxType.TRANSFER,
+    "oracle": TxType.ORACLE,
+    "cancel": TxType.CANCEL,
+}
+
+
+def account_wires(acct: dict | None) -> dict | None:
+    """An engine account dict as the circuit's account values (signed values mod r)."""
+    if acct is None:
+        return None
+    return {
+        "exists": 1,
+        "pubkey": [int(acct["pubkey"][0]), int(acct["pubkey"][1])],
+        "collateral": int(acct["collateral"]) % R,
+        "nonce": int(acct["nonce"]),
+        "positions": [[int(s) % R, int(f) % R] for s, f in acct["positions"]],
+    }
+
+
+def market_wires(markets: list[dict]) -> list[dict]:
+    """The M market slots (absent ids: ``exists`` 0, fields 0) from engine market dicts."""
+    by_id = {int(m["market_id"]): m for m in markets}
+    out = []
+    for j in range(MARKETS):
+        m = by_id.get(j)
+        if m is None:
+            out.append({"exists": 0, **{f: 0 for f in MARKET_FIELDS}})
+        else:
+            out.append({"exists": 1, **{f: int(m[f]) % R for f in MARKET_FIELDS}})
+    return out
+
+
+def _update(u: dict) -> dict:
+    return {
+        "index": int(u["index"]),
+        "before": account_wires(u["before"]),
+        "after": account_wires(u["after"]),
+        "siblings": [int(s) for s in u["siblings"]],
+        "old_leaf": int(u["old_leaf"]),
+        "new_leaf": int(u["new_leaf"]),
+    }
+
+
+def _meeting_level(i: int, j: int, depth: int) -> int:
+    """The level at which the paths of leaves i and j are each other's sibling."""
+    for level in range(depth - 1, -1, -1):
+        if (i >> level) != (j >> level):
+            return level
+    raise ValueError("the same leaf")
+
+
+def reorder(first: dict, second: dict) -> tuple[dict, dict]:
+    """``(second, first)`` with siblings rewritten as if ``second`` had been applied first.
+
+    ``first.siblings`` are in the tree before both updates, ``second.siblings`` after
+    ``first``; the result's are before both (for the new first) and after it.
+    """
+    depth = len(first["siblings"])
+    level = _meeting_level(first["index"], second["index"], depth)
+    first_old = path_nodes(first["old_leaf"], first["index"], first["siblings"])
+    second_new = path_nodes(second["new_leaf"], second["index"], second["siblings"])
+    new_first = dict(second, siblings=list(second["siblings"]))
+    new_first["siblings"][level] = first_old[level]
+    new_second = dict(first, siblings=list(first["siblings"]))
+    new_second["siblings"][level] = second_new[level]
+    return new_first, new_second
+
+
+def slot_from_record(record: dict) -> dict:
+    """One slot's witness from one witness record."""
+    kind = record["kind"]
+    if kind not in KIND_TO_TYPE:
+        raise UnsupportedRecord(
+            f"record {record.get('seq')}: the circuit does not prove {kind!r} yet"
+        )
+    tx = record["tx"]
+    updates = [_update(u) for u in record["updates"]]
+    sig = [int(v) for v in record["signature"]] if record.get("signature") else None
+    t = KIND_TO_TYPE[kind]
+    a = b = None
+    fields: dict = {}
+    if t is TxType.TRANSFER:
+        if len(updates) != 2:
+            raise UnsupportedRecord(
+                f"record {record.get('seq')}: a transfer with {len(updates)} updates"
+            )
+        first, second = updates
+        if first["index"] != int(tx["sender"]):
+            first, second = reorder(first, second)
+        a, b = first, second
+        fields = {"amount": int(tx["amount"]), "nonce": int(tx["nonce"])}
+    elif t is TxType.ORACLE:
+        if updates:
+            raise UnsupportedRecord(
+                f"record {record.get('seq')}: an oracle price that moved accounts"
+            )
+        fields = {k: int(tx[k]) for k in ("market", "price", "timestamp")}
+    else:
+        if len(updates) != 1:
+            raise UnsupportedRecord(
+                f"record {record.get('seq')}: {kind} with {len(updates)} updates"
+            )
+        (a,) = updates
+        if t is TxType.DEPOSIT:
+            fields = {"amount": int(tx["amount"])}
+        elif t is TxType.WITHDRAW:
+            fields = {k: int(tx[k]) for k in ("amount", "nonce", "recipient")}
+        elif t is TxType.CANCEL:
+            fields = {"order": int(tx["order"]), "nonce": int(tx["nonce"])}
+    return {"type": int(t), "tx": fields, "a": a, "b": b, "signature": sig}
+
+
+NOOP_SLOT = {"type": int(TxType.NOOP), "tx": {}, "a": None, "b": None, "signature": None}
+
+
+def batch_witness(batch: dict, n_slots: int) -> dict:
+    """The circuit witness of a batch (``Batch.to_dict()``: number, roots, records)."""
+    records = list(batch["txs"])
+    if not records:
+        raise UnsupportedRecord("an empty batch")
+    if len(records) > n_slots:
+        raise UnsupportedRecord(f"{len(records)} records do not fit {n_slots} slots")
+    first = records[0]
+    slots = [slot_from_record(r) for r in records]
+    slots += [dict(NOOP_SLOT) for _ in range(n_slots - len(slots))]
+    data = (
+        bytes.fromhex(batch["public_data"])
+        if "public_data" in batch and isinstance(batch["public_data"], str)
+        else None
+    )
+    return {
+        "batch_number": int(batch["batch"]),
+        "old_root": int(batch["old_root"]),
+        "new_root": int(batch["new_root"]),
+        "commitment": pubdata.commitment(data) if data is not None else int(batch["commitment"]),
+        "accounts_root": int(first["accounts_root_before"]),
+        "markets": market_wires(first["markets_before"]),
+        "slots": slots,
+    }
