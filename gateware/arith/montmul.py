@@ -24,9 +24,12 @@ and one conditional subtraction of ``p`` gives ``o`` (registered).
 
 Latency: ``3n + 4`` clocks (49 for 254-bit moduli with 17-bit limbs).
 Throughput: one product per clock (``initiation_interval = 1``).
-DSP count: ``n·n`` (``a_r·b_j``) + ``n·z`` (``q·p_j``, ``z`` = non-zero limbs of
-p) + ``n`` (quotients) = ``2n² + n`` = 465 for BN254 with 17-bit limbs, times the
-DSPs one limb product takes (1 for ``limb_bits <= 17``; Yosys splits wider ones).
+DSP count: ``n·n`` (``a_r·b_j``) + ``n·z`` (``q·p_j``; ``z`` counts the limbs of
+p that are neither 0 nor a power of two, which are shifts) + ``n·c`` (quotients;
+``c = 0`` when ``-p^-1 mod 2^w`` is -1 or a power of two, a negation or shift),
+times the DSPs one limb product takes (1 for ``limb_bits <= 17``; Yosys splits
+wider ones). BN254 Fq, 17-bit limbs: ``2n² + n`` = 465. BN254 Fr: its low limb
+is 1 and ``-p^-1 mod 2^17 = -1``, so 225 + 210 + 0 = 435.
 """
 
 from __future__ import annotations
@@ -86,10 +89,20 @@ class MontgomeryParameters:
         padded = x if len(x) >= self.r_bits else Cat(x, Const(0, self.r_bits - len(x)))
         return [padded[w * i : w * (i + 1)] for i in range(self.n_limbs)]
 
-    def dsp_count(self, dsp_per_product: int = 1) -> int:
-        """DSP slices: ``(n² + n·z + n)·dsp_per_product`` (``z``: non-zero limbs of p)."""
-        n, z = self.n_limbs, sum(1 for x in self.p_limbs if x)
-        return (n * n + n * z + n) * dsp_per_product
+    @property
+    def z(self) -> int:
+        """Limbs of p whose products take a multiplier (neither 0 nor a power of two)."""
+        return sum(1 for x in self.p_limbs if rows.needs_dsp(x))
+
+    @property
+    def quotient_dsp(self) -> int:
+        """1 when ``q = digit0·p_inv mod 2^w`` takes a multiplier, else 0."""
+        return int(rows.quotient_needs_dsp(self.p_inv, self.limb_bits))
+
+    def dsp_count(self) -> int:
+        """DSP slices of :class:`MontMul` for ``limb_bits <= 17``: ``n² + n·z + n·c``."""
+        n = self.n_limbs
+        return n * n + n * self.z + n * self.quotient_dsp
 
 
 def final_reduction(m: Module, params: MontgomeryParameters, digits: list[Value]) -> Value:

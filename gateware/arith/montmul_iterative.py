@@ -19,8 +19,9 @@ this clock is accepted; it is always high for a source that keeps to the
 initiation interval. An operand presented while ``i_ready`` is low is dropped
 (no result for it).
 
-DSP count: ``n`` (``a_r·b_j``) + ``z`` (``q·p_j``, ``z`` non-zero limbs of p)
-+ 1 (quotient) = ``2n + 1`` = 31 for BN254 with 17-bit limbs.
+DSP count: ``n`` (``a_r·b_j``) + ``z`` (``q·p_j``) + ``c`` (quotient), with ``z``
+and ``c`` as in :mod:`zkel.gateware.arith.montmul`: 31 for BN254 Fq and 29 for
+Fr with 17-bit limbs.
 """
 
 from __future__ import annotations
@@ -118,8 +119,8 @@ class MontMulIterative(wiring.Component):
 
     @property
     def dsp_count(self) -> int:
-        """DSP slices for ``limb_bits <= 17``: ``n + z + 1`` (see the module docs)."""
-        return self.n_limbs + sum(1 for x in self.params.p_limbs if x) + 1
+        """DSP slices for ``limb_bits <= 17``: ``n + z + c`` (see the module docs)."""
+        return self.n_limbs + self.params.z + self.params.quotient_dsp
 
     def elaborate(self, platform: object) -> Module:
         m = Module()

@@ -29,9 +29,10 @@ def limb_products(
 ) -> list[Signal | None]:
     """Registered products ``x·y_j`` (``2w`` bits each; None where ``y_j`` is 0).
 
-    ``ys`` holds signals (operand limbs) or integer constants (modulus limbs); a
-    constant 0 limb needs no multiplier. Each product is its own register, so
-    Yosys can pack it into its DSP's M or P register.
+    ``ys`` holds signals (operand limbs) or integer constants (modulus limbs). A
+    constant 0 limb needs no multiplier and a power of two is a shift; every
+    other product is a ``*`` (one DSP) in its own register, so Yosys can pack
+    the register into the DSP's M or P register.
     """
     out: list[Signal | None] = []
     for j, y in enumerate(ys):
@@ -39,9 +40,22 @@ def limb_products(
             out.append(None)
             continue
         prod = Signal(2 * w, name=f"{name}_{j}", reset_less=True)
-        m.d.sync += prod.eq(x * (Const(y, w) if isinstance(y, int) else y))
+        if isinstance(y, int) and not needs_dsp(y):
+            m.d.sync += prod.eq(x << (y.bit_length() - 1))
+        else:
+            m.d.sync += prod.eq(x * (Const(y, w) if isinstance(y, int) else y))
         out.append(prod)
     return out
+
+
+def needs_dsp(constant: int) -> bool:
+    """Whether a product by this constant limb takes a multiplier (not 0, not 2^k)."""
+    return constant & (constant - 1) != 0
+
+
+def quotient_needs_dsp(p_inv: int, w: int) -> bool:
+    """Whether ``digit0 · p_inv mod 2^w`` takes a multiplier (not 2^k, not -1)."""
+    return needs_dsp(p_inv) and p_inv != (1 << w) - 1
 
 
 def accumulate(
@@ -82,7 +96,12 @@ def accumulate(
 
 
 def quotient(digit0: Value, p_inv: int, w: int) -> Value:
-    """``q = digit0 · (-p^-1) mod 2^w`` (one ``w x w`` product, low half)."""
+    """``q = digit0 · (-p^-1) mod 2^w``: one ``w x w`` product (low half), or a
+    negation when ``p ≡ 1 mod 2^w`` (BN254 Fr with 17-bit limbs), or a shift."""
+    if p_inv == (1 << w) - 1:
+        return (-digit0[:w])[:w]
+    if not needs_dsp(p_inv):
+        return (digit0[:w] << (p_inv.bit_length() - 1))[:w]
     return (digit0[:w] * Const(p_inv, w))[:w]
 
 

@@ -11,7 +11,7 @@ from amaranth.hdl import Fragment
 from tests.gateware.arith.harness import run_pairs
 from zkel.circuits.bn254.fields import Q, R
 from zkel.gateware.arith.model import from_mont, mont_mul, to_mont
-from zkel.gateware.arith.montmul import MontMul
+from zkel.gateware.arith.montmul import MontgomeryParameters, MontMul
 
 
 def edge_pairs(p: int, r_bits: int) -> list[tuple[int, int]]:
@@ -69,6 +69,14 @@ def test_modulus_spanning_many_limbs():
     check_montmul(dut, edge_pairs(p, dut.r_bits) + random_pairs(p, 30, seed=5))
 
 
+def test_power_of_two_limbs_are_shifts():
+    """p = 2^50 + 2^22 + 12345: limbs 12345, 2^5, 2^16 (shifts, not multipliers)."""
+    p = (1 << 50) + (1 << 22) + 12345
+    dut = MontMul(p, limb_bits=17, width=51)
+    assert dut.params.p_limbs == [12345, 1 << 5, 1 << 16] and dut.params.z == 1
+    check_montmul(dut, edge_pairs(p, dut.r_bits) + random_pairs(p, 40, seed=8))
+
+
 def test_montgomery_round_trip():
     """to_mont(x)·to_mont(y) comes out as to_mont(x·y); x_mont·1 as x."""
     dut = MontMul(Q, limb_bits=17)
@@ -83,7 +91,8 @@ def test_montgomery_round_trip():
 def test_attributes():
     dut = MontMul(R, limb_bits=17)
     assert (dut.n_limbs, dut.r_bits, dut.latency, dut.initiation_interval) == (15, 255, 49, 1)
-    assert dut.dsp_count == 2 * 15 * 15 + 15
+    assert dut.dsp_count == 15 * 15 + 14 * 15  # Fr: p_0 = 1, -p^-1 = -1 mod 2^17
+    assert MontgomeryParameters(Q, 17, 256).dsp_count() == 2 * 15 * 15 + 15
     Fragment.get(dut, None)  # elaborating checks the stage count against the latency
     dut16 = MontMul(R, limb_bits=16)
     assert (dut16.r_bits, dut16.latency) == (256, 52)

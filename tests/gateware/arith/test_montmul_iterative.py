@@ -12,6 +12,7 @@ from tests.gateware.arith.harness import run_pairs
 from tests.gateware.arith.test_montmul import edge_pairs, random_pairs
 from zkel.circuits.bn254.fields import Q, R
 from zkel.gateware.arith.model import mont_mul
+from zkel.gateware.arith.montmul import MontgomeryParameters
 from zkel.gateware.arith.montmul_iterative import MontMulIterative
 
 
@@ -81,7 +82,8 @@ def test_too_soon_is_refused_and_dropped():
 
 def test_attributes_and_errors():
     dut = MontMulIterative(R, limb_bits=17)
-    assert (dut.latency, dut.initiation_interval, dut.r_bits, dut.dsp_count) == (51, 16, 255, 31)
+    assert (dut.latency, dut.initiation_interval, dut.r_bits, dut.dsp_count) == (51, 16, 255, 29)
+    assert MontgomeryParameters(Q, 17, 256).z == 15  # so 15 + 15 + 1 = 31 for Fq
     Fragment.get(dut, None)
     with pytest.raises(
         ValueError, match=re.escape("Limb width must be an integer in 4..64, not 99")
