@@ -116,7 +116,7 @@ class MSMConfig:
 
     window_bits: int
     multipliers: int = 12
-    queue_depth: int = 4
+    queue_depth: int = 16
 
     def __post_init__(self) -> None:
         if not isinstance(self.window_bits, int) or not 2 <= self.window_bits <= 16:

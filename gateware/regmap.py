@@ -243,7 +243,23 @@ NTT_OUT = StreamFormat(
     "the form of the input",
     "on the last beat of element n-1 (an AXI DMA S2MM needs it to finish)",
 )
-STREAMS: tuple[StreamFormat, ...] = (NTT_IN, NTT_OUT)
+MSM_IN = StreamFormat(
+    "msm_in",
+    "host to core (S_AXIS)",
+    "per point, three elements: affine x, affine y (each < q; x = y = 0 is the point at "
+    "infinity), scalar k (< r); LENGTH points (zkel.gateware.msm.words)",
+    "canonical",
+    "on the last beat of the last point's scalar; elsewhere low (mismatch sets STATUS.ERR_TLAST)",
+)
+MSM_OUT = StreamFormat(
+    "msm_out",
+    "core to host (M_AXIS)",
+    "per bucket, three elements X, Y, Z (projective, any common scale; Z = 0 empty), "
+    "window 0 first, buckets 1..2^(c-1) within a window; the host reduces and combines",
+    "canonical up to the bucket's scale: only X/Z and Y/Z are meaningful",
+    "on the last beat of the final bucket's Z",
+)
+STREAMS: tuple[StreamFormat, ...] = (NTT_IN, NTT_OUT, MSM_IN, MSM_OUT)
 
 
 def pack_elements(values: Sequence[int], beat_bits: int) -> list[int]:

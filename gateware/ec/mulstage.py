@@ -135,3 +135,22 @@ class ProductStage(wiring.Component):
             value = self.muls[j].o if s == S - 1 else held.word_select(idx, ELEMENT_BITS)
             m.d.comb += self.o[idx].eq(value)
         m.d.comb += [self.o_valid.eq(valid_d & (phase_d == S - 1)), self.o_tag.eq(tag_d)]
+
+
+def fq_multiplier(limb_bits: int = 17, *, iterative: bool = False) -> MultiplierFactory:
+    """Factory for the project's Montgomery multiplier over Fq (BN254's base field).
+
+    ``iterative=False``: :class:`zkel.gateware.arith.montmul.MontMul`, one product
+    per clock (``2n² + n`` DSPs); ``True``:
+    :class:`zkel.gateware.arith.montmul_iterative.MontMulIterative`, one product per
+    ``n + 1`` clocks (``2n + 1`` DSPs), for small FPGAs.
+    """
+    from zkel.circuits.bn254.fields import Q
+
+    if iterative:
+        from zkel.gateware.arith.montmul_iterative import MontMulIterative
+
+        return lambda: MontMulIterative(Q, limb_bits=limb_bits)
+    from zkel.gateware.arith.montmul import MontMul
+
+    return lambda: MontMul(Q, limb_bits=limb_bits)

@@ -151,3 +151,15 @@ def test_bad_length_and_tlast():
     res = run_job(dut, pack_inputs(pts, ks), bad_last_at=2)[0]
     assert res.err_tlast
     assert msm_from_buckets(res.values, dut.cfg) == msm_naive_g1(pts, ks)
+
+
+@pytest.mark.slow
+def test_real_multiplier():
+    """The engine around the project's pipelined MontMul (R = 2^255), two multipliers."""
+    from zkel.gateware.config import MSMConfig
+    from zkel.gateware.ec.mulstage import fq_multiplier
+
+    rng = random.Random(10)
+    pts = rand_points(2, rng)
+    dut = MSMEngine(MSMConfig(2, multipliers=2), fq_multiplier(17))
+    check(dut, pts, [rng.randrange(R) for _ in pts])
