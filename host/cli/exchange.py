@@ -81,7 +81,8 @@ def info_cmd(
     db: Annotated[Path, typer.Argument(help="Exchange database (SQLite) to inspect.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """Show an exchange database: markets, counts, roots (recomputed from the leaves)."""
+    """Show an exchange database: markets, counts, the state root and its two parts
+    (accounts root, markets root), each recomputed from the rows and checked."""
     from zkel.host.state import Store, verify_store
 
     if not db.is_file():
@@ -90,7 +91,10 @@ def info_cmd(
     try:
         if store.get_meta("depth") is None:
             raise UserError(f"{db}: not an exchange database")
-        report = verify_store(store)
+        try:
+            report = verify_store(store)
+        except ValueError as exc:  # a database of another state layout
+            raise UserError(str(exc)) from None
         data = {
             "markets": [
                 {
@@ -108,8 +112,11 @@ def info_cmd(
             "accounts": report.accounts,
             "transactions": report.txs,
             "batches": store.get_meta("batch_number", 0),
-            "root": str(report.tree_root),
+            "root": str(report.root),
+            "accounts_root": str(report.accounts_root),
+            "markets_root": str(report.markets_root),
             "root_verified": report.ok,
+            "mismatches": report.mismatches(),
         }
     finally:
         store.close()
@@ -126,3 +133,7 @@ def info_cmd(
         f"{data['batches']} batches"
     )
     typer.echo(f"root {data['root']} ({'ok' if data['root_verified'] else 'MISMATCH'})")
+    typer.echo(f"  accounts root {data['accounts_root']}")
+    typer.echo(f"  markets root  {data['markets_root']}")
+    for line in data["mismatches"]:
+        typer.echo(f"  mismatch: {line}")

@@ -26,11 +26,16 @@ Example (runs as a doctest)::
     >>> tick = OraclePrice(0, price=29_000_000_000, timestamp=1)
     >>> len(ex.update_oracle(tick, sign_message(oracle, tick)).liquidations)  # both healthy
     0
-    >>> w = Withdrawal(a, amount=1_000_000_000, nonce=1)
+    >>> w = Withdrawal(a, amount=1_000_000_000, nonce=1,             # 1,000 USD to an L1
+    ...                recipient=0x5B38Da6a701c568545dCfcB03FcB875f56beddC4)  # address
     >>> _ = ex.withdraw(w, sign_message(alice, w))
-    >>> batch = ex.cut_batch()
-    >>> batch.new_root == ex.root, len(batch.public_data)  # 4 new accounts, 2 deposits, ...
-    (True, 8)
+    >>> batch = ex.cut_batch(max_txs=16)                   # for a circuit of 16 slots
+    >>> batch.old_root == ex.root, batch.new_root == ex.root, len(batch.txs)
+    (False, True, 11)
+    >>> [slot.TYPE for slot in batch.slots]  # 1 deposit, 2 withdrawal, 3 oracle, 0 private
+    [0, 0, 0, 0, 0, 1, 1, 0, 0, 3, 2]
+    >>> len(batch.public_data_bytes()) == 8 + 33 * 16, batch.public_inputs[2] == batch.commitment
+    (True, True)
 """
 
 from zkel.host.exchange.account import FEE_ACCOUNT, INSURANCE_FUND, Account, Position

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zkel.circuits.smt import SparseMerkleTree
 from zkel.host.exchange import txs
@@ -37,7 +38,13 @@ from zkel.host.exchange.matching import match_order
 from zkel.host.exchange.orders import Cancel, Signature, SignedOrder, check_signature
 from zkel.host.exchange.recorder import Recorder
 from zkel.host.exchange.scales import FIELD_ORDER, check_amount
+from zkel.host.state import leaf
+from zkel.host.state.leaf import STATE_LAYOUT, state_root
+from zkel.host.state.recovery import check_layout
 from zkel.host.state.store import Store
+
+if TYPE_CHECKING:
+    from zkel.host.exchange.sequencer import Batch
 
 DEFAULT_DEPTH = 20
 
@@ -47,7 +54,10 @@ class Exchange:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.depth: int = store.get_meta("depth")
+        try:
+            self.depth: int = check_layout(store)
+        except ValueError as exc:
+            raise InvalidRequest(str(exc)) from None
         self.oracle_pubkey = tuple(int(v) for v in store.get_meta("oracle_pubkey"))
         self.operator_pubkey = tuple(int(v) for v in store.get_meta("operator_pubkey"))
         self.tree = SparseMerkleTree(self.depth, store=store.nodes)
@@ -68,17 +78,19 @@ class Exchange:
 
         A new exchange needs ``markets`` (ids ``0 .. MARKETS_PER_ACCOUNT - 1``, each
         with an initial oracle price), the oracle's and the operator's Baby Jubjub
-        public keys; it creates the fee account (index 0) and the insurance fund
+        public keys, and an account-tree ``depth`` in ``[2, 32]`` (account indexes
+        are u32 in the public data); it lists the markets (one record each, from the
+        empty state) and creates the fee account (index 0) and the insurance fund
         (index 1) owned by the operator key. Reopening ignores those arguments.
         """
         store = Store(path, synchronous=synchronous)
-        if store.get_meta("depth") is None:
-            try:
+        try:
+            if store.get_meta("depth") is None:
                 cls._genesis(store, markets, oracle_pubkey, operator_pubkey, depth)
-            except BaseException:
-                store.close()
-                raise
-        return cls(store)
+            return cls(store)
+        except BaseException:
+            store.close()
+            raise
 
     @staticmethod
     def _genesis(
@@ -90,8 +102,8 @@ class Exchange:
     ) -> None:
         if not markets or oracle_pubkey is None or operator_pubkey is None:
             raise InvalidRequest("a new exchange needs markets, oracle_pubkey and operator_pubkey")
-        if not 2 <= depth <= 64:
-            raise InvalidRequest(f"tree depth must lie in [2, 64], not {depth}")
+        if not 2 <= depth <= 32:
+            raise InvalidRequest(f"tree depth must lie in [2, 32], not {depth}")
         ids = sorted(m.market_id for m in markets)
         if ids != list(range(len(markets))) or len(markets) > MARKETS_PER_ACCOUNT:
             raise InvalidRequest(
@@ -102,13 +114,12 @@ class Exchange:
                 raise InvalidRequest(f"market {m.symbol} needs an initial oracle price")
         with store.transaction():  # all of genesis, or nothing
             store.set_meta("depth", depth)
+            store.set_meta("layout", STATE_LAYOUT)
             store.set_meta("oracle_pubkey", [str(v) for v in oracle_pubkey])
             store.set_meta("operator_pubkey", [str(v) for v in operator_pubkey])
-            store.set_meta("root", str(SparseMerkleTree(depth).root))
-            for m in markets:
-                store.put_market(m.market_id, m.to_dict())
-            ex = Exchange(store)
-            for m in markets:
+            ex = Exchange(store)  # no markets, no accounts yet
+            ex._store_roots()
+            for m in sorted(markets, key=lambda m: m.market_id):
                 with ex._atomic() as rec:
                     rec.set_market(m)
                     rec.step("list_market", {"market": m.to_dict()}, {})
@@ -153,17 +164,34 @@ class Exchange:
                 self.store.set_meta("now", self.now)
                 self.store.set_meta("seq", self.seq)
                 self.store.set_meta("order_seq", self.order_seq)
-                self.store.set_meta("root", str(self.tree.root))
+                self._store_roots()
         except BaseException:
             self.tree = SparseMerkleTree(self.depth, store=self.store.nodes)
             self._load()
             raise
 
+    def _store_roots(self) -> None:
+        accounts_root, m_root = self.accounts_root, self.markets_root
+        self.store.set_meta("accounts_root", str(accounts_root))
+        self.store.set_meta("markets_root", str(m_root))
+        self.store.set_meta("root", str(state_root(accounts_root, m_root)))
+
     # -- reading ------------------------------------------------------------------------
     @property
     def root(self) -> int:
-        """The state root: root of the account tree (a BN254 scalar field element)."""
+        """The state root ``poseidon([accounts_root, markets_root])`` (canonical field
+        element; layout in :mod:`zkel.host.state.leaf`)."""
+        return state_root(self.tree.root, self.markets_root)
+
+    @property
+    def accounts_root(self) -> int:
+        """Root of the sparse Merkle tree of account leaves (depth ``self.depth``)."""
         return self.tree.root
+
+    @property
+    def markets_root(self) -> int:
+        """``poseidon`` of the ``MARKETS_PER_ACCOUNT`` market leaves in id order, 0 if absent."""
+        return leaf.markets_root(self.markets)
 
     def account(self, index: int) -> Account:
         """The account at ``index`` (UnknownAccount if none)."""
@@ -230,8 +258,8 @@ class Exchange:
         if len(pubkey) != 2 or not all(isinstance(v, int) and 0 <= v < FIELD_ORDER for v in pubkey):
             raise InvalidRequest("a public key is two field elements (x, y)")
         index = len(self.accounts)
-        if index >= (1 << self.depth) - MARKETS_PER_ACCOUNT:  # the top leaves hold markets
-            raise InvalidRequest(f"the state tree (depth {self.depth}) is full")
+        if index >= 1 << self.depth:
+            raise InvalidRequest(f"the account tree (depth {self.depth}) is full")
         account = Account(index, (int(pubkey[0]), int(pubkey[1])))
         account = settle_funding(account, self.markets)
         with self._atomic() as rec:
@@ -239,7 +267,6 @@ class Exchange:
                 "create_account",
                 {"account": index, "pubkey": [str(v) for v in pubkey]},
                 {index: account},
-                public=[4, index, pubkey[0], pubkey[1]],
             )
         return index
 
@@ -247,27 +274,26 @@ class Exchange:
         """Credit ``amount`` quote atoms arriving from the settlement layer."""
         new = txs.deposit(settle_funding(self.account(account), self.markets), amount)
         with self._atomic() as rec:
-            rec.step(
-                "deposit",
-                {"account": account, "amount": amount},
-                {account: new},
-                public=[1, account, amount, 0],
-            )
+            rec.step("deposit", {"account": account, "amount": amount}, {account: new})
         return rec.receipt("deposit")
 
     def withdraw(self, request: txs.Withdrawal, sig: Signature) -> txs.Receipt:
-        """Withdraw free collateral, signed by the account owner."""
+        """Withdraw free collateral to ``request.recipient`` on L1, signed by the account owner."""
         account = self._signed_by(request.account, request.nonce, request.hash(), sig, "withdrawal")
         new = txs.withdraw(account, request.amount, self._free(account))
         with self._atomic() as rec:
             rec.step(
                 "withdraw",
-                {"account": request.account, "amount": request.amount, "nonce": request.nonce},
+                {
+                    "account": request.account,
+                    "amount": request.amount,
+                    "nonce": request.nonce,
+                    "recipient": request.recipient,
+                },
                 {request.account: new},
                 message=request.hash(),
                 sig=sig,
                 signer=account.pubkey,
-                public=[2, request.account, request.amount, 0],
             )
         return rec.receipt("withdraw")
 
@@ -325,8 +351,10 @@ class Exchange:
 
         return funding_tick(self)
 
-    def cut_batch(self, max_txs: int | None = None) -> object:
-        """Close a batch of the acknowledged transactions not yet batched (None if none)."""
+    def cut_batch(self, max_txs: int | None = None) -> Batch | None:
+        """Close a batch of the acknowledged transactions not yet batched (None if none):
+        at most ``max_txs`` records in a batch of ``max_txs`` slots, or all pending
+        records, one slot each (see :func:`zkel.host.exchange.sequencer.cut_batch`)."""
         from zkel.host.exchange.sequencer import cut_batch
 
         return cut_batch(self, max_txs)

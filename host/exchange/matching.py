@@ -142,7 +142,7 @@ def _commit(
     return OrderReceipt(
         "order",
         tuple(rec.seqs),
-        ex.tree.root,
+        ex.root,
         order_hash,
         tuple(f for f, _ in fills),
         resting,

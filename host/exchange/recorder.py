@@ -3,24 +3,37 @@
 The engine opens one SQLite transaction per exchange transaction and calls
 :meth:`Recorder.step` once per logged step (an oracle update and each liquidation
 it triggers are separate steps of the same SQLite transaction). A step updates,
-for every changed account in index order, the tree leaf (recording the Merkle
-update: leaves before and after with all account fields, siblings before the
-update, old and new root), the account row, the in-memory indexes, open interest,
-then the leaf of every market changed since the last step (markets are leaves of
-the same tree, see :mod:`zkel.host.state.leaf`), and appends the witness record
-to the ``txs`` table.
+for every changed account in index order (the order applied), the accounts-tree
+leaf (recording the Merkle update: the account before and after with all fields,
+leaves, siblings before the update, old and new accounts root), the account row,
+the in-memory indexes and open interest, and appends the witness record to the
+``txs`` table. Markets are not in the accounts tree (see
+:mod:`zkel.host.state.leaf`): a record carries every market before and after
+the step instead, and the markets root of each.
 
 Witness record (JSON; field elements as decimal strings)::
 
     {"seq", "kind", "time", "tx": {...request fields...},
      "message": hash signed | null, "signature": [r8x, r8y, s] | null,
-     "signer": [x, y] | null, "public": [tag, a, b, c] | null,
-     "updates": [{"index", "before": account | null, "after": account,
-                  "old_leaf", "new_leaf", "siblings": [level 0 first], "old_root",
-                  "new_root"}, ...],
-     "market_updates": [{"index", "market": market after, "old_leaf", ...}, ...],
-     "markets": [market state after the step, ...], "events": {...},
+     "signer": [x, y] | null,
+     "public": [type, index, value, extra] | null,     (its public-data slot, or null
+                                                         for an empty one)
+     "updates": [{"index", "before": account | null (created by this step),
+                  "after": account, "old_leaf", "new_leaf",
+                  "siblings": [level 0 first], "old_root", "new_root"}, ...],
+     "markets_before": [market dict, ...], "markets": [market dict, ...],
+     "events": {...},
+     "accounts_root_before", "accounts_root_after",
+     "markets_root_before", "markets_root_after",
      "root_before", "root_after"}
+
+``updates`` are in the order applied; their ``old_root``/``new_root`` and
+``siblings`` are of the accounts tree, so ``updates[0].old_root`` is
+``accounts_root_before`` and ``updates[-1].new_root`` is ``accounts_root_after``.
+``markets_before``/``markets`` list the existing markets in id order (all fields,
+:meth:`Market.to_dict`). ``root_before``/``root_after`` are state roots
+``poseidon([accounts_root, markets_root])``. A withdrawal's ``tx`` holds
+``recipient`` (int, a 160-bit L1 address).
 """
 
 from __future__ import annotations
@@ -29,12 +42,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from zkel.host.exchange.account import Account
-from zkel.host.exchange.book import RestingOrder
+from zkel.host.exchange.book import OrderBook, RestingOrder
 from zkel.host.exchange.margin import OpenOrder
+from zkel.host.exchange.market import Market
 from zkel.host.exchange.orders import Order, Signature, SignedOrder
+from zkel.host.exchange.public_data import record_slot, slot_fields
 from zkel.host.exchange.scales import check_signed
 from zkel.host.exchange.txs import Receipt
-from zkel.host.state.leaf import leaf_hash, market_leaf, market_leaf_index
+from zkel.host.state.leaf import leaf_hash, markets_root, state_root
 
 if TYPE_CHECKING:
     from zkel.host.exchange.engine import Exchange
@@ -51,10 +66,11 @@ class Recorder:
         self.changes: list[tuple[int, str, Account | None, Account]] = []
         #: the witness records of this transaction (the dicts also written to ``txs``).
         self.records: list[dict] = []
-        self._dirty_markets: set[int] = set()
+        #: the markets as of the end of the last step (``markets_before`` of the next)
+        self._markets_before: dict[int, Market] = dict(exchange.markets)
 
     def begin(self) -> None:
-        self._dirty_markets.clear()
+        self._markets_before = dict(self.ex.markets)
         self.seqs = []
         self.changes = []
         self.records = []
@@ -110,22 +126,13 @@ class Recorder:
         return out
 
     # -- markets and accounts -----------------------------------------------------------
-    def set_market(self, market: Any) -> None:
-        """Replace a market; its tree leaf is written by the next :meth:`step`."""
-        self.ex.markets[market.market_id] = market
-        self.ex.store.put_market(market.market_id, market.to_dict())
-        self._dirty_markets.add(market.market_id)
-
-    def _write_markets(self) -> list[dict]:
-        ex, out = self.ex, []
-        for market_id in sorted(self._dirty_markets):
-            market = ex.markets[market_id]
-            index = market_leaf_index(ex.depth, market_id)
-            upd = ex.tree.update(index, market_leaf(market))
-            self.tree_updates += 1
-            out.append(_update_dict(upd, {"market": market.to_dict()}))
-        self._dirty_markets.clear()
-        return out
+    def set_market(self, market: Market) -> None:
+        """Replace (or list) a market; the next :meth:`step` records it."""
+        ex = self.ex
+        ex.markets[market.market_id] = market
+        ex.books.setdefault(market.market_id, OrderBook(market.market_id))
+        ex.holders.setdefault(market.market_id, set())
+        ex.store.put_market(market.market_id, market.to_dict())
 
     def _write_account(self, after: Account) -> dict:
         ex = self.ex
@@ -158,18 +165,20 @@ class Recorder:
         message: int | None = None,
         sig: Signature | None = None,
         signer: tuple[int, int] | None = None,
-        public: list[int] | None = None,
         events: dict | None = None,
     ) -> int:
         """Apply and log one step; returns its sequence number."""
         ex = self.ex
         self._kind = kind
-        root_before = ex.tree.root
+        accounts_root_before = ex.tree.root
+        markets_before = self._markets_before
         updates = [
             self._write_account(acct)
             for _, acct in sorted(accounts.items())
             if ex.accounts.get(acct.index) != acct
         ]
+        markets_after = dict(ex.markets)
+        m_root_before, m_root_after = markets_root(markets_before), markets_root(markets_after)
         seq = ex.seq
         record = {
             "seq": seq,
@@ -179,22 +188,33 @@ class Recorder:
             "message": str(message) if message is not None else None,
             "signature": sig.to_list() if sig else None,
             "signer": [str(v) for v in signer] if signer else None,
-            "public": [str(v) for v in public] if public else None,
+            "public": None,
             "updates": updates,
-            "market_updates": self._write_markets(),
-            "markets": [m.to_dict() for _, m in sorted(ex.markets.items())],
+            "markets_before": _market_dicts(markets_before),
+            "markets": _market_dicts(markets_after),
             "events": events or {},
-            "root_before": str(root_before),
-            "root_after": str(ex.tree.root),
+            "accounts_root_before": str(accounts_root_before),
+            "accounts_root_after": str(ex.tree.root),
+            "markets_root_before": str(m_root_before),
+            "markets_root_after": str(m_root_after),
+            "root_before": str(state_root(accounts_root_before, m_root_before)),
+            "root_after": str(state_root(ex.tree.root, m_root_after)),
         }
+        public = slot_fields(record_slot(record))
+        record["public"] = [str(v) for v in public] if public else None
         ex.store.append_tx(seq, kind, record)
         self.records.append(record)
+        self._markets_before = markets_after
         ex.seq += 1
         self.seqs.append(seq)
         return seq
 
     def receipt(self, kind: str) -> Receipt:
-        return Receipt(kind, tuple(self.seqs), self.ex.tree.root)
+        return Receipt(kind, tuple(self.seqs), self.ex.root)
+
+
+def _market_dicts(markets: dict[int, Market]) -> list[dict]:
+    return [m.to_dict() for _, m in sorted(markets.items())]
 
 
 def _update_dict(upd: Any, fields: dict) -> dict:

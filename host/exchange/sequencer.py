@@ -1,23 +1,18 @@
 """Batches for the prover: cutting by count or age, public data and its commitment.
 
-Public data, defined here only. Each public transaction contributes one record of
-four field elements ``[tag, a, b, c]``:
-
-=================  ===  ==========  ===========  =========
-transaction        tag  a           b            c
-=================  ===  ==========  ===========  =========
-deposit            1    account     amount       0
-withdrawal         2    account     amount       0
-oracle price       3    market      price        timestamp
-account creation   4    account     pubkey x     pubkey y
-=================  ===  ==========  ===========  =========
-
-Commitment: a Poseidon hash chain, ``h = poseidon([6, batch_number])`` then, per
-record in log order, ``h = poseidon([h, tag, a, b, c])``; the commitment is the last
-``h``. The batch number is thus committed even when a batch has no public record.
-A batch's public inputs are ``old_root``, ``new_root`` and ``commitment``;
-everything else (the per-transaction witness records: leaves before and after
-with all fields, siblings, signatures and messages, market state) is private.
+A batch is a run of consecutive witness records (roots chained: each record's
+``root_before`` is the previous one's ``root_after``) proven by one transition
+circuit of ``n_slots`` slots. Each record becomes exactly one slot of the public
+data, in log order (:mod:`zkel.host.exchange.public_data`: deposits, withdrawals
+and oracle prices are public, every other record an empty slot); the slots after
+the last record are padding (empty). The bytes are
+:func:`zkel.circuits.transition.pubdata.encode` of the batch number, the slots
+and ``n_slots`` (``8 + 33 * n_slots`` bytes), and the commitment is
+:func:`zkel.circuits.transition.pubdata.commitment` of them (SHA-256, top 3 bits
+cleared). A batch's public inputs are ``[old_root, new_root, commitment]`` (state
+roots, see :mod:`zkel.host.state.leaf`); everything else (the per-transaction
+witness records: accounts before and after, siblings, signatures and messages,
+markets before and after) is private.
 """
 
 from __future__ import annotations
@@ -29,34 +24,44 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zkel.circuits.poseidon import poseidon
+from zkel.circuits.transition import pubdata
+from zkel.host.exchange.public_data import record_slot
 
 if TYPE_CHECKING:
     from zkel.host.exchange.engine import Exchange
 
-PUBLIC_DATA_TAG = 6
-
-
-def public_commitment(batch_number: int, records: list[list[int]]) -> int:
-    """The Poseidon chain over ``records`` (each ``[tag, a, b, c]``), seeded by the number."""
-    h = poseidon([PUBLIC_DATA_TAG, batch_number])
-    for record in records:
-        if len(record) != 4:
-            raise ValueError(f"a public-data record has 4 elements, not {len(record)}")
-        h = poseidon([h, *record])
-    return h
-
 
 @dataclass(frozen=True)
 class Batch:
-    """A closed batch: public inputs, public data and the private per-tx witness records."""
+    """A closed batch: roots, one public-data slot per witness record, the records.
+
+    ``number`` is the batch number (u64), ``old_root``/``new_root`` the state roots
+    before the first and after the last record (field elements), ``n_slots`` the
+    slot count of the circuit that proves it (``>= len(txs)``), ``slots[i]`` the
+    public-data slot of ``txs[i]``.
+    """
 
     number: int
     old_root: int
     new_root: int
-    public_data: tuple[tuple[int, int, int, int], ...]
-    commitment: int
+    n_slots: int
+    slots: tuple[pubdata.Slot, ...]
     txs: tuple[dict, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.slots) != len(self.txs):
+            raise ValueError(f"{len(self.slots)} slots for {len(self.txs)} records")
+        if self.n_slots < len(self.txs):
+            raise ValueError(f"{len(self.txs)} records do not fit a batch of {self.n_slots} slots")
+
+    def public_data_bytes(self) -> bytes:
+        """The public data: ``8 + 33 * n_slots`` bytes (header, slots, empty padding)."""
+        return pubdata.encode(self.number, self.slots, self.n_slots)
+
+    @property
+    def commitment(self) -> int:
+        """SHA-256 of :meth:`public_data_bytes`, top 3 bits cleared (a field element < 2^253)."""
+        return pubdata.commitment(self.public_data_bytes())
 
     @property
     def public_inputs(self) -> list[int]:
@@ -64,27 +69,35 @@ class Batch:
         return [self.old_root, self.new_root, self.commitment]
 
     def to_dict(self) -> dict:
-        """JSON-ready form (field elements as decimal strings)."""
+        """JSON-ready form (field elements as decimal strings, public data as hex)."""
         return {
             "batch": self.number,
+            "n_slots": self.n_slots,
             "old_root": str(self.old_root),
             "new_root": str(self.new_root),
             "commitment": str(self.commitment),
-            "public_data": [[str(v) for v in r] for r in self.public_data],
+            "public_data": self.public_data_bytes().hex(),
             "txs": list(self.txs),
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> Batch:
-        """Inverse of :meth:`to_dict`."""
-        return cls(
-            d["batch"],
-            int(d["old_root"]),
-            int(d["new_root"]),
-            tuple(tuple(int(v) for v in r) for r in d["public_data"]),
-            int(d["commitment"]),
-            tuple(d["txs"]),
-        )
+        """Inverse of :meth:`to_dict`; checks the public data against the header, the
+        padding, the records and the stated commitment (``ValueError`` naming the part)."""
+        number, n_slots, txs = d["batch"], d["n_slots"], tuple(d["txs"])
+        decoded = pubdata.decode(bytes.fromhex(d["public_data"]), n_slots)
+        if decoded.batch_number != number:
+            raise ValueError(f"public data is of batch {decoded.batch_number}, not {number}")
+        slots, padding = decoded.slots[: len(txs)], decoded.slots[len(txs) :]
+        if any(not isinstance(s, pubdata.EmptySlot) for s in padding):
+            raise ValueError("public data has non-empty slots after the last record")
+        for i, (slot, rec) in enumerate(zip(slots, txs, strict=True)):
+            if slot != record_slot(rec):
+                raise ValueError(f"public-data slot {i} does not match record {rec.get('seq')}")
+        batch = cls(number, int(d["old_root"]), int(d["new_root"]), n_slots, slots, txs)
+        if str(batch.commitment) != d["commitment"]:
+            raise ValueError(f"commitment {d['commitment']} is not that of the public data")
+        return batch
 
     def write(self, path: str | Path) -> Path:
         """Write the batch as JSON for the prover; returns the path."""
@@ -93,31 +106,38 @@ class Batch:
         return path
 
 
-def build_batch(number: int, records: list[dict]) -> Batch:
-    """Assemble batch ``number`` from consecutive witness records (roots must chain)."""
+def build_batch(number: int, records: list[dict], n_slots: int | None = None) -> Batch:
+    """Assemble batch ``number`` from consecutive witness records (roots must chain) for
+    a circuit of ``n_slots`` slots (default: one per record)."""
     if not records:
         raise ValueError("a batch needs at least one transaction")
     for prev, rec in zip(records, records[1:], strict=False):
         if prev["root_after"] != rec["root_before"]:
             raise ValueError(f"records {prev['seq']} and {rec['seq']} do not chain roots")
-    public = tuple(tuple(int(v) for v in r["public"]) for r in records if r["public"])
     return Batch(
         number,
         int(records[0]["root_before"]),
         int(records[-1]["root_after"]),
-        public,
-        public_commitment(number, [list(r) for r in public]),
+        len(records) if n_slots is None else n_slots,
+        tuple(record_slot(r) for r in records),
         tuple(records),
     )
 
 
 def cut_batch(ex: Exchange, max_txs: int | None = None) -> Batch | None:
-    """Close the next batch from the unbatched log (at most ``max_txs``); None when empty."""
+    """Close the next batch from the unbatched log; None when empty.
+
+    With ``max_txs`` (the circuit's slot count) it takes at most that many records
+    and has ``n_slots = max_txs`` (empty padding after the records); without, it
+    takes every pending record and has one slot per record.
+    """
+    if max_txs is not None and max_txs < 1:
+        raise ValueError(f"max_txs must be >= 1, not {max_txs}")
     pending = ex.store.unbatched_txs(max_txs)
     if not pending:
         return None
     number = ex.store.get_meta("batch_number", 0)
-    batch = build_batch(number, [rec for _, rec in pending])
+    batch = build_batch(number, [rec for _, rec in pending], max_txs)
     with ex.store.transaction():
         ex.store.put_batch(number, batch.to_dict(), [seq for seq, _ in pending])
         ex.store.set_meta("batch_number", number + 1)
@@ -125,8 +145,9 @@ def cut_batch(ex: Exchange, max_txs: int | None = None) -> Batch | None:
 
 
 class Sequencer:
-    """Cuts batches from an exchange's log when ``max_txs`` are pending or the oldest
-    pending transaction waited ``max_age_s`` seconds (``clock`` gives seconds)."""
+    """Cuts batches of ``max_txs`` slots (the circuit's batch size) from an exchange's log
+    when ``max_txs`` records are pending or the oldest pending one waited ``max_age_s``
+    seconds (``clock`` gives seconds); an age-cut batch is padded to ``max_txs`` slots."""
 
     def __init__(
         self,
@@ -151,6 +172,6 @@ class Sequencer:
             pending -= self.max_txs
             self._since = self.clock() if pending else None
         if pending and self._since is not None and self.clock() - self._since >= self.max_age_s:
-            out.append(cut_batch(self.ex))
+            out.append(cut_batch(self.ex, self.max_txs))
             self._since = None
         return out

@@ -8,6 +8,7 @@ cancel, withdrawal and transfer is still signed and verified.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Callable
@@ -95,6 +96,13 @@ def price_path_factor(step: int, steps: int) -> float:
     if x < 0.62:
         return 1.02 - 0.35 * (x - 0.55) / 0.07
     return 0.67 + 0.15 * (x - 0.62) / 0.38
+
+
+def l1_address(account: int) -> int:
+    """The simulated L1 address (160 bits) account ``account`` withdraws to:
+    the first 20 bytes of ``sha256("zkel-sim" || account as u32)``, big-endian."""
+    digest = hashlib.sha256(b"zkel-sim" + account.to_bytes(4, "big")).digest()
+    return int.from_bytes(digest[:20], "big")
 
 
 def tree_depth(accounts: int) -> int:
@@ -246,7 +254,8 @@ class Simulation:
             if self._step(lambda: ex.cancel_order(c, sign(key, c.hash()))) is not None:
                 self.report.cancels += 1
         elif roll < 0.6:
-            w = Withdrawal(account.index, rng.randint(1, 200) * QUOTE_SCALE, account.nonce)
+            amount = rng.randint(1, 200) * QUOTE_SCALE
+            w = Withdrawal(account.index, amount, account.nonce, l1_address(account.index))
             if self._step(lambda: ex.withdraw(w, sign_message(key, w))) is not None:
                 self.report.withdrawals += 1
         elif roll < 0.8:
@@ -256,11 +265,12 @@ class Simulation:
                 if self._step(lambda: ex.transfer(t, sign_message(key, t))) is not None:
                     self.report.transfers += 1
         else:  # deliberate bad requests: a replayed nonce, or a signature by the wrong key
+            to = l1_address(account.index)
             if account.nonce:
-                w, signer = Withdrawal(account.index, QUOTE_SCALE, account.nonce - 1), key
+                w, signer = Withdrawal(account.index, QUOTE_SCALE, account.nonce - 1, to), key
             else:
                 w, signer = (
-                    Withdrawal(account.index, QUOTE_SCALE, 0),
+                    Withdrawal(account.index, QUOTE_SCALE, 0, to),
                     self.keys[(account.index + 1) % len(self.keys)],
                 )
             if self._step(lambda: ex.withdraw(w, sign_message(signer, w))) is not None:

@@ -43,10 +43,9 @@ def oracle_update(ex: Exchange, msg: OraclePrice, sig: Signature) -> PriceReceip
             message=msg.hash(),
             sig=sig,
             signer=ex.oracle_pubkey,
-            public=[3, msg.market, msg.price, msg.timestamp],
         )
         liquidations = sweep(ex, rec, set(ex.holders[msg.market]))
-    return PriceReceipt("oracle", tuple(rec.seqs), ex.tree.root, tuple(liquidations))
+    return PriceReceipt("oracle", tuple(rec.seqs), ex.root, tuple(liquidations))
 
 
 def funding_tick(ex: Exchange) -> PriceReceipt:
@@ -60,7 +59,7 @@ def funding_tick(ex: Exchange) -> PriceReceipt:
         rec.step("funding", {"rates": rates}, {}, events={"rates": rates})
         holders = set().union(*ex.holders.values())
         liquidations = sweep(ex, rec, holders)
-    return PriceReceipt("funding", tuple(rec.seqs), ex.tree.root, tuple(liquidations))
+    return PriceReceipt("funding", tuple(rec.seqs), ex.root, tuple(liquidations))
 
 
 def sweep(ex: Exchange, rec: Recorder, candidates: set[int]) -> list[LiquidationResult]:

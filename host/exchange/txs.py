@@ -3,11 +3,13 @@ pure transitions of the simple transactions, and the named results the engine re
 
 Message layouts (Poseidon inputs, tag first; see :mod:`zkel.host.exchange.orders`)::
 
-    withdrawal: [Tag.WITHDRAW, account, amount, nonce]
+    withdrawal: [Tag.WITHDRAW, account, amount, nonce, recipient]
     transfer:   [Tag.TRANSFER, sender, recipient, amount, nonce]
     oracle:     [Tag.ORACLE, market, price, timestamp]        (signed by the oracle key)
 
-Amounts are quote atoms in ``(0, 2**64)``, prices quote atoms per base unit.
+Amounts are quote atoms in ``(0, 2**64)``, prices quote atoms per base unit; a
+withdrawal's ``recipient`` is the 160-bit L1 address paid, as an unsigned int
+(the big-endian value of its 20 bytes).
 """
 
 from __future__ import annotations
@@ -17,28 +19,59 @@ from dataclasses import dataclass, field, replace
 from zkel.circuits.eddsa import PrivateKey
 from zkel.circuits.poseidon import poseidon
 from zkel.host.exchange.account import Account
-from zkel.host.exchange.errors import InsufficientMargin, InvalidRequest
+from zkel.host.exchange.errors import InsufficientMargin, InvalidRequest, OutOfRange
 from zkel.host.exchange.liquidation import LiquidationResult
 from zkel.host.exchange.orders import Signature, Tag, sign
 from zkel.host.exchange.scales import check_amount, check_signed
 from zkel.host.exchange.trade import Fill
 
+ADDRESS_BYTES = 20
+ADDRESS_LIMIT = 1 << (8 * ADDRESS_BYTES)
+
+
+def check_address(name: str, value: int | bytes) -> int:
+    """A 160-bit L1 address as an int in ``[0, 2**160)``; ``bytes`` of length 20 are read
+    big-endian. Raises :class:`OutOfRange` (bad int) or :class:`InvalidRequest` (bad type)."""
+    if isinstance(value, bytes | bytearray):
+        if len(value) != ADDRESS_BYTES:
+            raise InvalidRequest(f"{name} must be {ADDRESS_BYTES} bytes, not {len(value)}")
+        return int.from_bytes(value, "big")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidRequest(
+            f"{name} must be an int or {ADDRESS_BYTES} bytes, not {type(value).__name__}"
+        )
+    if not 0 <= value < ADDRESS_LIMIT:
+        raise OutOfRange(f"{name} {value} out of range [0, 2**160)")
+    return value
+
 
 @dataclass(frozen=True)
 class Withdrawal:
-    """Move ``amount`` quote atoms out of ``account`` to the settlement layer."""
+    """Move ``amount`` quote atoms out of ``account`` to the L1 address ``recipient``.
+
+    ``recipient`` is an int in ``[0, 2**160)`` or its 20 bytes (big-endian; stored
+    as the int).
+    """
 
     account: int
     amount: int
     nonce: int
+    recipient: int
 
     def __post_init__(self) -> None:
         check_amount("account", self.account)
         check_amount("withdrawal amount", self.amount, positive=True)
         check_amount("nonce", self.nonce)
+        object.__setattr__(self, "recipient", check_address("recipient", self.recipient))
+
+    @property
+    def recipient_bytes(self) -> bytes:
+        """The recipient address as 20 bytes, big-endian."""
+        return self.recipient.to_bytes(ADDRESS_BYTES, "big")
 
     def hash(self) -> int:
-        return poseidon([Tag.WITHDRAW, self.account, self.amount, self.nonce])
+        """``poseidon([Tag.WITHDRAW, account, amount, nonce, recipient])``."""
+        return poseidon([Tag.WITHDRAW, self.account, self.amount, self.nonce, self.recipient])
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,19 @@
-"""The account leaf layout, in one place (the transition circuit hashes the same way).
+"""The state layout, in one place (the transition circuit hashes the same way).
 
-::
+The state root commits to two parts, the accounts and the markets::
+
+    state_root    = poseidon([accounts_root, markets_root])
+    accounts_root = root of the depth-``d`` Poseidon sparse Merkle tree of account leaves
+    markets_root  = poseidon([market_leaf(m_0), ..., market_leaf(m_{M-1})])
+
+Every leaf index in ``[0, 2**d)`` may hold an account (index = account id); an
+index with no account holds the empty leaf 0. The markets are not leaves of that
+tree: ``markets_root`` hashes exactly ``M = MARKETS_PER_ACCOUNT`` (4) entries in
+market-id order, 0 for a market id that does not exist, so a circuit carries all
+markets' fields as wires and hashes them once per batch end instead of proving a
+Merkle path per market per slot. All roots are canonical BN254 scalar field elements.
+
+Account leaf::
 
     positions_hash = poseidon([size_0, findex_0, size_1, findex_1, ..., size_{M-1}, findex_{M-1}])
     leaf           = poseidon([pubkey_x, pubkey_y, collateral, nonce, positions_hash])
@@ -12,8 +25,7 @@ the next expected nonce. Signed values enter as ``x mod r`` (canonical field
 elements; see :mod:`zkel.host.exchange.scales`). An index with no account holds
 the empty leaf 0.
 
-Markets live in the same tree, so the root commits to them too: market ``m`` sits
-at leaf index ``2**depth - 1 - m`` (accounts may not reach those indexes), as::
+Market leaf (15 inputs)::
 
     market_leaf = poseidon([market_id, tick_size, lot_size, initial_margin_ppm,
                             maintenance_margin_ppm, liquidation_fee_ppm, maker_fee_ppm,
@@ -21,10 +33,15 @@ at leaf index ``2**depth - 1 - m`` (accounts may not reach those indexes), as::
                             oracle_time, mark_price, funding_index, open_interest])
 
 (units as in :class:`zkel.host.exchange.market.Market`; ``funding_index`` signed).
+
+``STATE_LAYOUT`` numbers this layout; a database records it in ``meta`` (key
+``layout``) and one written for another layout is refused (version 1 kept the
+markets as the top leaves of the account tree).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from zkel.circuits.poseidon import poseidon
@@ -33,6 +50,8 @@ from zkel.host.exchange.market import Market
 from zkel.host.exchange.scales import encode_signed
 
 EMPTY_LEAF = 0
+#: version of the state layout described above (stored as ``meta.layout``)
+STATE_LAYOUT = 2
 
 assert 2 * MARKETS_PER_ACCOUNT <= 16, "positions must fit one Poseidon call"
 
@@ -64,11 +83,6 @@ def leaf_fields(account: Account) -> list[int]:
     ]
 
 
-def market_leaf_index(depth: int, market_id: int) -> int:
-    """Leaf index of market ``market_id``: the top ``MARKETS_PER_ACCOUNT`` indexes, downwards."""
-    return (1 << depth) - 1 - market_id
-
-
 def market_leaf_fields(market: Market) -> list[int]:
     """The 15 market leaf inputs: parameters, then oracle, mark, funding and interest."""
     return [
@@ -90,11 +104,42 @@ def market_leaf_fields(market: Market) -> list[int]:
     ]
 
 
+@lru_cache(maxsize=1 << 12)
 def market_leaf(market: Market) -> int:
-    """The market's leaf in the state tree."""
+    """The market's leaf: Poseidon of its 15 fields (cached by value; markets are immutable)."""
     return poseidon(market_leaf_fields(market))
 
 
+def markets_root(markets: Mapping[int, Market] | Iterable[Market]) -> int:
+    """``poseidon`` of the ``MARKETS_PER_ACCOUNT`` market leaves in id order, 0 where no market.
+
+    ``markets`` is a ``{market_id: Market}`` mapping or an iterable of markets; a
+    market id outside ``[0, MARKETS_PER_ACCOUNT)`` is refused (``ValueError``).
+    """
+    items = markets.values() if isinstance(markets, Mapping) else markets
+    leaves = [EMPTY_LEAF] * MARKETS_PER_ACCOUNT
+    for market in items:
+        if not 0 <= market.market_id < MARKETS_PER_ACCOUNT:
+            raise ValueError(f"market id {market.market_id} outside [0, {MARKETS_PER_ACCOUNT})")
+        leaves[market.market_id] = market_leaf(market)
+    return _hash_leaves(tuple(leaves))
+
+
+@lru_cache(maxsize=1 << 10)
+def _hash_leaves(leaves: tuple[int, ...]) -> int:
+    return poseidon(list(leaves))
+
+
+def state_root(accounts_root: int, markets_root: int) -> int:
+    """The state root ``poseidon([accounts_root, markets_root])`` (field elements, canonical)."""
+    return _state_root(accounts_root, markets_root)
+
+
+@lru_cache(maxsize=1 << 10)
+def _state_root(accounts_root: int, markets_root: int) -> int:
+    return poseidon([accounts_root, markets_root])
+
+
 def leaf_hash(account: Account) -> int:
-    """The account's leaf in the state tree."""
+    """The account's leaf in the accounts tree."""
     return poseidon(leaf_fields(account))

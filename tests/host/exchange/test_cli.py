@@ -4,7 +4,18 @@ import json
 
 import pytest
 
+from zkel.circuits.poseidon import poseidon
 from zkel.host.cli.main import main
+from zkel.host.state import Store
+
+
+def report_root(db):
+    """The state root the database's last commit stored."""
+    store = Store(db)
+    try:
+        return store.get_meta("root")
+    finally:
+        store.close()
 
 
 def run(capsys, *args):
@@ -78,6 +89,15 @@ def test_info(capsys, tmp_path):
     code, out, _ = run(capsys, "exchange", "info", db, "--json")
     data = json.loads(out)
     assert code == 0 and data["root_verified"] and data["accounts"] == 7
+    assert data["mismatches"] == [] and data["root"] == report_root(db)
+    assert int(data["root"]) == poseidon([int(data["accounts_root"]), int(data["markets_root"])])
+    code, out, _ = run(capsys, "exchange", "info", db)
+    assert code == 0 and f"root {data['root']} (ok)" in out and "markets root" in out
+    store = Store(db)
+    store.set_meta("layout", 1)
+    store.close()
+    code, _, err = run(capsys, "exchange", "info", db)
+    assert code == 2 and "state layout 1" in err and err.count("\n") == 1
     assert [m["symbol"] for m in data["markets"]] == ["BTC-USD", "ETH-USD"]
     code, _, err = run(capsys, "exchange", "info", tmp_path / "none.db")
     assert code == 2 and "no such file" in err

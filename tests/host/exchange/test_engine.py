@@ -13,6 +13,7 @@ from tests.host.exchange.helpers import (
     state,
     user_key,
 )
+from zkel.circuits.poseidon import poseidon
 from zkel.host.exchange import Cancel, OraclePrice, Side, Transfer, Withdrawal, sign_message
 from zkel.host.exchange.errors import (
     BadNonce,
@@ -29,6 +30,8 @@ from zkel.host.exchange.errors import (
 )
 from zkel.host.exchange.orders import Order, sign, sign_order
 from zkel.host.exchange.scales import QUOTE_SCALE
+
+RECIPIENT = 0x5B38DA6A701C568545DCFCB03FCB875F56BEDDC4  # an L1 address (160 bits)
 
 
 @pytest.fixture
@@ -98,7 +101,7 @@ def test_transfer_and_withdraw(ex3):
     ex, (a, b, _) = ex3
     t = Transfer(a, b, 100 * QUOTE_SCALE, 0)
     ex.transfer(t, sign_message(user_key(ex, a), t))
-    w = Withdrawal(b, 10_100 * QUOTE_SCALE, 0)
+    w = Withdrawal(b, 10_100 * QUOTE_SCALE, 0, RECIPIENT)
     ex.withdraw(w, sign_message(user_key(ex, b), w))
     assert ex.account(a).collateral == 9_900 * QUOTE_SCALE and ex.account(b).collateral == 0
 
@@ -162,7 +165,7 @@ def test_rejections_change_nothing(ex3):
     )
     ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT))  # nonce 0 used
     _rejects(ex, BadNonce, lambda: ex.submit_order(sign_order(ka, good)), "already used")
-    w = Withdrawal(a, 10_000 * QUOTE_SCALE, 1)  # has a position now: not all is free
+    w = Withdrawal(a, 10_000 * QUOTE_SCALE, 1, RECIPIENT)  # has a position now: not all is free
     _rejects(
         ex,
         InsufficientMargin,
@@ -175,7 +178,7 @@ def test_rejections_change_nothing(ex3):
     _rejects(ex, OutOfRange, lambda: ex.deposit(a, 0))
     _rejects(ex, OutOfRange, lambda: ex.deposit(a, -5))
     with pytest.raises(OutOfRange, match="withdrawal amount"):
-        Withdrawal(a, 0, 1)
+        Withdrawal(a, 0, 1, RECIPIENT)
     with pytest.raises(InvalidRequest, match="to itself"):
         Transfer(a, a, 1, 1)
     msg = OraclePrice(0, BTC_PRICE, 1)
@@ -249,3 +252,35 @@ def test_funding_through_engine_is_zero_sum(ex3):
     assert paid == received == 20 * delta
     assert ex.tick_funding().liquidations == ()  # no trade since: rate 0
     assert ex.market(0).funding_index == delta
+
+
+def test_withdrawal_names_an_l1_recipient(ex3):
+    ex, (a, _, _) = ex3
+    raw = bytes(range(1, 21))
+    w = Withdrawal(a, QUOTE_SCALE, 0, raw)  # 20 bytes accepted, kept as the int
+    assert w.recipient == int.from_bytes(raw, "big") and w.recipient_bytes == raw
+    assert w == Withdrawal(a, QUOTE_SCALE, 0, int.from_bytes(raw, "big"))
+    assert w.hash() == poseidon([3, a, QUOTE_SCALE, 0, w.recipient])
+    # the signature binds the recipient: signed for one address, refused for another
+    elsewhere = Withdrawal(a, QUOTE_SCALE, 0, RECIPIENT)
+    ka = user_key(ex, a)
+    _rejects(ex, BadSignature, lambda: ex.withdraw(elsewhere, sign_message(ka, w)), "withdrawal")
+    seq = ex.withdraw(w, sign_message(ka, w)).seqs[0]
+    rec = ex.store.tx(seq)
+    assert rec["tx"] == {"account": a, "amount": QUOTE_SCALE, "nonce": 0, "recipient": w.recipient}
+    assert rec["public"] == ["2", str(a), str(QUOTE_SCALE), str(w.recipient)]
+
+
+@pytest.mark.parametrize(
+    "recipient, exc, message",
+    [
+        (2**160, OutOfRange, r"recipient \d+ out of range \[0, 2\*\*160\)"),
+        (-1, OutOfRange, r"recipient -1 out of range \[0, 2\*\*160\)"),
+        (b"\x01" * 19, InvalidRequest, "recipient must be 20 bytes, not 19"),
+        ("0xab", InvalidRequest, "recipient must be an int or 20 bytes, not str"),
+        (True, InvalidRequest, "recipient must be an int or 20 bytes, not bool"),
+    ],
+)
+def test_withdrawal_recipient_is_checked(recipient, exc, message):
+    with pytest.raises(exc, match=message):
+        Withdrawal(2, 1, 0, recipient)

@@ -16,6 +16,7 @@ from zkel.host.exchange.scales import QUOTE_SCALE
 from zkel.host.state import verify_store
 
 USERS = 5
+RECIPIENT = 0x5B38DA6A701C568545DCFCB03FCB875F56BEDDC4
 
 
 class ExchangeMachine(RuleBasedStateMachine):
@@ -104,10 +105,10 @@ class ExchangeMachine(RuleBasedStateMachine):
     def time(self, dt):
         self._do(lambda: self.ex.advance_time(self.ex.now + dt))
 
-    @rule(u=st.integers(0, USERS - 1), amount=st.integers(1, 3_000))
-    def withdraw(self, u, amount):
+    @rule(u=st.integers(0, USERS - 1), amount=st.integers(1, 3_000), to=st.integers(0, 2**160 - 1))
+    def withdraw(self, u, amount, to):
         a = self.users[u]
-        w = Withdrawal(a, amount * QUOTE_SCALE, self.ex.account(a).nonce)
+        w = Withdrawal(a, amount * QUOTE_SCALE, self.ex.account(a).nonce, to)
         self._do(lambda: self.ex.withdraw(w, sign_message(user_key(self.ex, a), w)))
 
     @rule(u=st.integers(0, USERS - 1), v=st.integers(0, USERS - 1), amount=st.integers(1, 500))
@@ -127,7 +128,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         a = self.users[u]
         nonce = self.ex.account(a).nonce
         if nonce:
-            w = Withdrawal(a, 1, nonce - 1)
+            w = Withdrawal(a, 1, nonce - 1, RECIPIENT)
             self._do(lambda: self.ex.withdraw(w, sign_message(user_key(self.ex, a), w)))
 
     @invariant()

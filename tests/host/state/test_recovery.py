@@ -10,8 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.host.exchange.helpers import BTC_PRICE, LOT, make_exchange, order
 from zkel.host.exchange import Exchange, Side
+from zkel.host.exchange.errors import InvalidRequest
 from zkel.host.state import Store, verify_store
 
 WORKER = Path(__file__).with_name("crash_worker.py")
@@ -50,7 +53,9 @@ def test_verify_store_detects_a_tampered_account(tmp_path):
         "UPDATE accounts SET data = ? WHERE idx = ?",
         (row.replace('"collateral": ', '"collateral": 1'), a),
     )
-    assert not verify_store(store).ok
+    report = verify_store(store)
+    assert not report.ok and report.markets_root == report.meta_markets_root
+    assert [line.split(":")[0] for line in report.mismatches()] == ["accounts root", "state root"]
     store.close()
 
 
@@ -99,7 +104,8 @@ def test_kill_9_loses_no_acknowledged_transaction(tmp_path):
         recs = [json.loads(r) for _, r in rows]
         for prev, cur in zip(recs, recs[1:], strict=False):
             assert prev["root_after"] == cur["root_before"]
-        assert int(recs[-1]["root_after"]) == report.tree_root
+        assert int(recs[-1]["root_after"]) == report.root == report.meta_root
+        assert int(recs[-1]["accounts_root_after"]) == report.tree_accounts_root
         store.close()
     assert len(all_acks) >= 15
 
@@ -114,5 +120,35 @@ def test_verify_store_detects_a_tampered_market(tmp_path):
         "UPDATE markets SET data = ? WHERE id = 0",
         (row.replace('"funding_index": 0', '"funding_index": 5'),),
     )
-    assert not verify_store(store).ok
+    report = verify_store(store)
+    assert not report.ok and report.accounts_root == report.meta_accounts_root
+    assert [line.split(":")[0] for line in report.mismatches()] == ["markets root", "state root"]
     store.close()
+
+
+def test_verify_store_checks_all_three_roots(tmp_path):
+    db = tmp_path / "ex.db"
+    ex, _ = make_exchange(str(db), users=2)
+    roots = (ex.accounts_root, ex.markets_root, ex.root)
+    ex.close()
+    store = Store(db)
+    report = verify_store(store)
+    assert report.ok and report.mismatches() == []
+    assert (report.accounts_root, report.markets_root, report.root) == roots
+    assert (report.tree_accounts_root, report.meta_markets_root, report.meta_root) == roots
+    store.set_meta("markets_root", "5")  # a stored root that the rows do not give
+    assert verify_store(store).mismatches() == [f"markets root: rows {roots[1]}, meta 5"]
+    store.close()
+
+
+def test_database_of_another_layout_is_refused(tmp_path):
+    db = tmp_path / "old.db"
+    ex, _ = make_exchange(str(db), users=1)
+    ex.close()
+    store = Store(db)
+    store.set_meta("layout", 1)  # markets were the top leaves of the account tree
+    with pytest.raises(ValueError, match="state layout 1, this zkel reads layout 2"):
+        verify_store(store)
+    store.close()
+    with pytest.raises(InvalidRequest, match="state layout 1"):
+        Exchange.open(db)

@@ -1,5 +1,7 @@
 """The SQLite store: WAL mode, atomic transactions, the NodeStore, and the leaf layout."""
 
+from dataclasses import replace
+
 import pytest
 
 from tests.host.exchange.helpers import make_exchange
@@ -66,11 +68,11 @@ def test_failed_exchange_transaction_leaves_store_untouched(tmp_path):
     ex.close()
 
 
-def test_market_leaf_layout_and_place():
+def test_market_leaf_layout_and_roots():
     from tests.host.exchange.helpers import markets
-    from zkel.host.state import market_leaf, market_leaf_index
+    from zkel.host.state import market_leaf, markets_root, recompute_accounts_root, state_root
 
-    btc = markets()[0]
+    btc, eth = markets()
     expected = poseidon(
         [
             0,
@@ -91,8 +93,38 @@ def test_market_leaf_layout_and_place():
         ]
     )
     assert market_leaf(btc) == expected
-    assert market_leaf_index(16, 0) == 2**16 - 1 and market_leaf_index(16, 3) == 2**16 - 4
+    # four entries in id order, 0 for a market id that does not exist
+    assert markets_root([btc]) == poseidon([expected, 0, 0, 0])
+    assert markets_root({1: eth, 0: btc}) == poseidon([expected, market_leaf(eth), 0, 0])
+    assert markets_root([eth, btc]) == markets_root([btc, eth])
+    assert markets_root([]) == poseidon([0, 0, 0, 0])
+    with pytest.raises(ValueError, match="market id 4 outside"):
+        markets_root([replace(btc, market_id=4)])
     ex, _ = make_exchange(users=0)
-    assert ex.tree.get(2**16 - 1) == expected
-    assert ex.tree.get(2**16 - 2) == market_leaf(markets()[1])
+    assert ex.markets_root == markets_root([btc, eth])
+    assert ex.accounts_root == ex.tree.root
+    assert ex.root == state_root(ex.accounts_root, ex.markets_root)
+    assert ex.root == poseidon([ex.tree.root, markets_root([btc, eth])])
+    # markets are not leaves of the account tree (version 1 put them at the top indexes)
+    assert ex.accounts_root == recompute_accounts_root(ex.accounts.values(), 16)
+    assert not ex.tree.get(2**16 - 1) and not ex.tree.get(2**16 - 2)
+    ex.close()
+
+
+def test_every_leaf_index_may_hold_an_account():
+    from tests.host.exchange.helpers import markets, pub
+    from zkel.host.exchange import Exchange
+    from zkel.host.exchange.errors import InvalidRequest
+
+    ex = Exchange.open(
+        ":memory:", markets=markets(), oracle_pubkey=pub(0), operator_pubkey=pub(1), depth=2
+    )
+    assert [ex.create_account(pub(2)), ex.create_account(pub(3))] == [2, 3]  # the top index
+    assert ex.tree.get(3) == leaf_hash(ex.account(3))
+    with pytest.raises(InvalidRequest, match=r"the account tree \(depth 2\) is full"):
+        ex.create_account(pub(4))
+    with pytest.raises(InvalidRequest, match=r"tree depth must lie in \[2, 32\], not 33"):
+        Exchange.open(
+            ":memory:", markets=markets(), oracle_pubkey=pub(0), operator_pubkey=pub(1), depth=33
+        )
     ex.close()
