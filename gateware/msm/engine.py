@@ -23,7 +23,9 @@ A job (``start`` with ``length = n`` points) runs:
 4. **Unload.** After the pipeline drains, every bucket streams out, window 0
    bucket 1 first (RAM address ``w·2^(c-1) + j - 1`` for bucket ``j`` of window
    ``w``), as three elements ``X, Y, Z``, ``last`` on the final ``Z``; each bucket
-   is reset to infinity as it is read, so the next job starts clean.
+   is reset to infinity as it is read, so the next job starts clean. The top
+   window's buckets are replicated over its unused slots (see
+   :mod:`zkel.gateware.msm.recoding`); the host folds them.
 
 Bucket reduction and window combination are done by the host
 (:func:`zkel.gateware.msm.finish.msm_from_buckets`): they cost ``2·2^(c-1)``
@@ -252,7 +254,7 @@ class _Build:
                     m.d.sync += [self.hy.eq(data), self.elem.eq(2)]
                 with m.Case(2):
                     m.d.sync += [self.elem.eq(0), self.points_in.eq(self.points_in + 1)]
-        ops = recode(data, eng.c, eng.W)
+        ops = recode(data, eng.c, eng.W, self.points_in)
         infinity = (self.hx == 0) & (self.hy == 0)
         mask = Cat(*(nz for nz, _, _ in ops)) & Mux(infinity, 0, (1 << eng.W) - 1)
         with m.If(self.st_take):

@@ -12,7 +12,9 @@ Input (host to engine), three 256-bit elements per point, in point order:
 Output (engine to host), three elements per bucket: projective ``X``, ``Y``,
 ``Z`` below q with an arbitrary common scale (affine ``x = X/Z``, ``y = Y/Z``;
 ``Z = 0`` for an empty bucket), window 0 first, within a window bucket 1 to
-``2^(c-1)``; ``last`` on the final ``Z``. Elements go on the AXI stream as in
+``2^(c-1)`` (the top window holds replicas instead: slot ``(j - 1)·K + m`` is
+replica ``m`` of bucket ``j``, see :mod:`zkel.gateware.msm.recoding`); ``last`` on
+the final ``Z``. Elements go on the AXI stream as in
 :mod:`zkel.gateware.regmap` (least significant beat first).
 """
 

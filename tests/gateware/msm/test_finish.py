@@ -12,6 +12,7 @@ from zkel.circuits.msm import accumulate_window_g1, msm_g1, msm_naive_g1, signed
 from zkel.gateware.config import MSMConfig
 from zkel.gateware.ec.model import from_g1
 from zkel.gateware.msm.finish import combine_windows, msm_from_buckets, normalise, reduce_window
+from zkel.gateware.msm.recoding import top_window_layout
 from zkel.gateware.msm.words import pack_inputs, unpack_buckets
 
 G = G1.generator()
@@ -22,10 +23,17 @@ def engine_output_from_golden_model(points, scalars, cfg: MSMConfig, rng) -> lis
     live = [(p.affine(), k) for p, k in zip(points, scalars, strict=True) if not p.is_identity()]
     xs, ys = [a[0] for a, _ in live], [a[1] for a, _ in live]
     digits = [signed_digits(k, cfg.window_bits) for _, k in live]
+    _, replicas = top_window_layout(cfg.window_bits, cfg.n_windows)
     out = []
     for w in range(cfg.n_windows):
         buckets = accumulate_window_g1(xs, ys, [d[w] for d in digits], cfg.buckets_per_window)
-        for b in buckets[1:]:
+        slots = buckets[1:]
+        if w == cfg.n_windows - 1:  # the top window's layout: bucket j in replica 0
+            slots = [None] * len(slots)
+            for j, b in enumerate(buckets[1:]):
+                if b is not None:
+                    slots[j * replicas] = b
+        for b in slots:
             x, y, z = from_g1(G1.identity() if b is None else G1(b[0], b[1], 1))
             lam = rng.randrange(1, Q)
             out += [x * lam % Q, y * lam % Q, z * lam % Q]
