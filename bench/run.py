@@ -15,7 +15,7 @@ import time
 
 from bench.common import RESULTS, machine
 
-SUITES = ["kernels", "groth16", "poseidon", "exchange", "gateware", "settlement"]
+SUITES = ["kernels", "groth16", "poseidon", "exchange", "gateware", "settlement", "transition"]
 
 
 def main(argv: list[str] | None = None) -> int:
