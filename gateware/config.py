@@ -208,7 +208,7 @@ CONFIGS: dict[str, AccelConfig] = {
             stream_bits=64,
             limb_bits=17,
             ntt=NTTConfig(max_log_size=12, units=1),
-            msm=MSMConfig(window_bits=7, multipliers=2),  # 1.8 Mbit buckets (BRAM)
+            msm=MSMConfig(window_bits=7, multipliers=2),  # 1.8 Mbit buckets; MontMulIterative
             notes="PYNQ-Z2; HP port 64 bits; leaves room for the PS interconnect and AXI DMA",
         ),
         AccelConfig(

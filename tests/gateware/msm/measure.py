@@ -18,14 +18,14 @@ from zkel.gateware.msm.finish import msm_from_buckets
 from zkel.gateware.msm.words import pack_inputs
 
 CASES = [
-    # (window bits, multipliers, multiplier latency, points)
-    (3, 12, 2, 8),
-    (3, 12, 2, 32),
-    (3, 12, 49, 32),
-    (4, 12, 49, 32),
-    (2, 12, 49, 32),
-    (3, 2, 2, 8),
-    (3, 4, 2, 8),
+    # (window bits, multipliers, multiplier latency, points, collision queue depth);
+    # latency 49 is the pipelined MontMul's (adder latency 103)
+    (3, 12, 2, 32, 16),
+    (7, 12, 49, 32, 16),
+    (7, 12, 49, 64, 16),
+    (4, 12, 49, 32, 16),
+    (3, 2, 2, 8, 16),
+    (3, 4, 2, 8, 16),
 ]
 
 
@@ -36,10 +36,10 @@ def main() -> None:
         "c  mults mul_lat adder_lat points windows ops   compute  ops/clk  collisions  "
         "job_clk  job_clk/(n*W)  sim_s"
     )
-    for c, mults, lat, n in CASES:
+    for c, mults, lat, n, depth in CASES:
         pts = [g * rng.randrange(1, R) for _ in range(n)]
         ks = [rng.randrange(R) for _ in range(n)]
-        dut = engine(c, mults, mul_latency=lat)
+        dut = engine(c, mults, mul_latency=lat, queue_depth=depth)
         t = time.time()
         res = run_job(dut, pack_inputs(pts, ks))[0]
         sim_s = time.time() - t
