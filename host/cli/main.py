@@ -22,6 +22,8 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("r1cs", "r1cs", "Inspect .r1cs files."),
     ("exchange", "exchange", "Run and inspect the perpetuals exchange."),
     ("circuit", "circuit", "Inspect the batch transition circuit."),
+    ("hw", "hw", "FPGA resource reports of the accelerator (Yosys estimate)."),
+    ("sim", "sim", "Run the accelerator RTL in simulation, checked and timed."),
 ]
 
 app = typer.Typer(
