@@ -18,18 +18,9 @@ from enum import IntEnum
 
 from zkel.circuits.eddsa import PrivateKey, verify_poseidon
 from zkel.circuits.poseidon import poseidon
+from zkel.circuits.transition.layout import Tag  # one definition, shared with the circuit
 from zkel.host.exchange.errors import BadSignature, InvalidRequest
 from zkel.host.exchange.scales import check_amount
-
-
-class Tag(IntEnum):
-    """Domain separation tags, the first Poseidon input of each signed message."""
-
-    ORDER = 1
-    CANCEL = 2
-    WITHDRAW = 3
-    TRANSFER = 4
-    ORACLE = 5
 
 
 class Side(IntEnum):
