@@ -33,6 +33,12 @@ the MSM engine is part of the top; a TLAST that disagrees with the element count
 sets ``ERR_TLAST``. A *late* or missing TLAST still completes the job; an *early*
 TLAST leaves the engine waiting for the rest of its input (``BUSY`` and
 ``ERR_TLAST`` both set), and the host recovers with ``SOFT_RESET``.
+
+Multiplier: unless one is given, the NTT butterflies use what
+:func:`choose_multiplier` picks from the DSP budget: the pipelined ``MontMul`` when
+``units`` of them take at most half the device's DSPs, else ``MontMulIterative``
+(1/16 butterfly per clock per unit; every registered build today, the 7020 because
+one pipelined multiplier is 435 DSPs against its 220).
 """
 
 from __future__ import annotations
