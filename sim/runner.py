@@ -196,7 +196,9 @@ def run_ntt_job(
         progress=progress,
     )
     if not res.result:
-        raise BenchFailed(f"the simulation gave no result; its log ends:\n{res.log_tail}")
+        errors = [line.strip() for line in res.log_tail.splitlines() if "Error" in line]
+        reason = errors[-1] if errors else "see the log"
+        raise BenchFailed(f"the simulation gave no result: {reason}\n{res.log_tail}")
     return res.result | {"seconds": round(res.seconds, 2)}
 
 

@@ -43,7 +43,8 @@ from zkel.gateware import regmap
 from zkel.gateware.config import CONFIGS
 
 POLL_LIMIT = 200_000
-"""Clocks of polling ``STATUS`` (or waiting for a stream) before a job counts as hung."""
+"""Clocks of polling ``STATUS`` (or waiting for a stream) before a small job counts as
+hung; a size-n job gets ``64·n·log2 n`` more (:func:`clock_limit`)."""
 CLOCK_NS = 10
 POLL_EVERY = 32
 """Clocks between two ``STATUS`` reads while waiting."""
@@ -65,6 +66,12 @@ def from_bytes(raw: bytes) -> list[int]:
         int.from_bytes(raw[i : i + ELEMENT_BYTES], "little")
         for i in range(0, len(raw), ELEMENT_BYTES)
     ]
+
+
+def clock_limit(n: int) -> int:
+    """Clocks a size-``n`` job may take before it counts as hung (16 clocks per
+    butterfly of an iterative multiplier, coset passes and drains, with margin)."""
+    return POLL_LIMIT + 64 * n * max(n.bit_length() - 1, 1)
 
 
 def expected(values: list[int], inverse: bool, coset: bool, g: int) -> list[int]:
@@ -149,18 +156,18 @@ class TB:
     async def soft_reset(self) -> None:
         await self.write("CTRL", regmap.encode("CTRL", SOFT_RESET=1))
 
-    async def recv(self) -> AxiStreamFrame:
-        """The next output frame; ``TimeoutError`` after :data:`POLL_LIMIT` clocks."""
-        return await with_timeout(self.sink.recv(), POLL_LIMIT * CLOCK_NS, "ns")
+    async def recv(self, limit: int = POLL_LIMIT) -> AxiStreamFrame:
+        """The next output frame; ``TimeoutError`` after ``limit`` clocks."""
+        return await with_timeout(self.sink.recv(), limit * CLOCK_NS, "ns")
 
-    async def wait_for(self, bit: str) -> dict[str, int]:
+    async def wait_for(self, bit: str, limit: int = POLL_LIMIT) -> dict[str, int]:
         """Poll ``STATUS`` until field ``bit`` is set; returns the status."""
-        for _ in range(POLL_LIMIT // POLL_EVERY):
+        for _ in range(limit // POLL_EVERY):
             status = await self.status()
             if status[bit]:
                 return status
             await ClockCycles(self.dut.aclk, POLL_EVERY)
-        raise TimeoutError(f"STATUS.{bit} never rose in {POLL_LIMIT} clocks")
+        raise TimeoutError(f"STATUS.{bit} never rose in {limit} clocks")
 
     async def wait_done(self) -> dict[str, int]:
         return await self.wait_for("DONE")
@@ -171,7 +178,7 @@ class TB:
         """One job, input in one frame: returns what came out and the counters."""
         await self.start(len(values), inverse=inverse, coset=coset, shift=shift)
         await self.source.send(AxiStreamFrame(to_bytes(values)))
-        frame = await self.recv()
+        frame = await self.recv(clock_limit(len(values)))
         status = await self.wait_done()
         return Job(
             from_bytes(bytes(frame.tdata)),
