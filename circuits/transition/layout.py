@@ -81,3 +81,4 @@ class TxType(IntEnum):
     TRANSFER = 4
     ORACLE = 5
     CANCEL = 6
+    FUNDING = 7

@@ -22,6 +22,8 @@ ORACLE      the oracle key signs [5, market, price, timestamp]; the market exist
             public (3, market, price, timestamp)
 CANCEL      A signs [2, A, order, nonce], nonce = A's, nonce + 1 (the order leaves the
             book; resting orders are not part of the state)
+FUNDING     every market's funding index steps by its rate, mark price := oracle price
+            (:mod:`zkel.circuits.transition.funding`); nothing signed, nothing public
 ==========  ==========================================================================
 
 Unused updates and checks are disabled by the type bits, so a slot's witness
@@ -37,6 +39,7 @@ from zkel.circuits.gadgets import eddsa, merkle
 from zkel.circuits.gadgets.bits import assert_bool, is_equal, is_zero, range_check, to_bits
 from zkel.circuits.gadgets.poseidon import poseidon
 from zkel.circuits.r1cs import LC, ConstraintSystem
+from zkel.circuits.transition import funding
 from zkel.circuits.transition.layout import MARKETS, Tag, TxType
 from zkel.circuits.transition.margin import assert_meets_initial
 from zkel.circuits.transition.state import AccountWires, MarketWires
@@ -253,6 +256,10 @@ def build_slot(
                 hit, tx["timestamp"] - market["oracle_time"], f"time{j}"
             )
             out_markets.append(MarketWires(fields, market.exists))
+        s_fund = sel[TxType.FUNDING]
+        out_markets = [
+            funding.tick(cs, mk, s_fund, f"funding{j}") for j, mk in enumerate(out_markets)
+        ]
         gap = cs.mul(s_or, tx["timestamp"] - old_time - 1, "time gap")
         range_check(cs, gap, 64, "timestamp after the market's")
 

@@ -22,6 +22,7 @@ PART_OF_SCOPE = {
     "message": "signed message hash (withdrawal/transfer)",
     "short message": "signed message hash (oracle, cancel)",
     "A margin": "margin at oracle prices",
+    "funding": "funding tick (all markets)",
 }
 OTHER = "type rules, ranges, public-data bytes"
 
@@ -33,6 +34,7 @@ USES: dict[TxType, tuple[str, ...]] = {
     TxType.TRANSFER: ("A", "B", "signature", "message", "A margin"),
     TxType.ORACLE: ("signature", "short message"),
     TxType.CANCEL: ("A", "signature", "short message"),
+    TxType.FUNDING: ("funding",),
 }
 
 
@@ -71,7 +73,8 @@ def batch_stats(shape: Shape) -> BatchStats:
         if path[0].startswith("slot"):
             top["slots"] += 1
             if path[0] == "slot0":
-                parts[path[1] if len(path) > 2 and path[1] in PART_OF_SCOPE else OTHER] += 1
+                scope = path[1].rstrip("0123456789") if len(path) > 2 else ""
+                parts[scope if scope in PART_OF_SCOPE else OTHER] += 1
         elif path[0] == "pubdata":
             top["public-data SHA-256"] += 1
         elif path[0].startswith("markets") or path[0].startswith("state"):

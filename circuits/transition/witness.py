@@ -32,6 +32,7 @@ KIND_TO_TYPE = {
     "transfer": TxType.TRANSFER,
     "oracle": TxType.ORACLE,
     "cancel": TxType.CANCEL,
+    "funding": TxType.FUNDING,
 }
 
 
@@ -120,12 +121,13 @@ def slot_from_record(record: dict) -> dict:
             first, second = reorder(first, second)
         a, b = first, second
         fields = {"amount": int(tx["amount"]), "nonce": int(tx["nonce"])}
-    elif t is TxType.ORACLE:
+    elif t in (TxType.ORACLE, TxType.FUNDING):
         if updates:
             raise UnsupportedRecord(
                 f"record {record.get('seq')}: an oracle price that moved accounts"
             )
-        fields = {k: int(tx[k]) for k in ("market", "price", "timestamp")}
+        if t is TxType.ORACLE:
+            fields = {k: int(tx[k]) for k in ("market", "price", "timestamp")}
     else:
         if len(updates) != 1:
             raise UnsupportedRecord(
