@@ -4,17 +4,28 @@ These mirror the exchange's leaf layout (``zkel.host.state.leaf``, which
 ``tests/circuits/transition`` checks against), as canonical field elements;
 signed integers enter as ``x mod r``.
 
-Account leaf (an empty index holds 0)::
+Account leaf (an empty index holds 0; state layout 3)::
 
     positions_hash = poseidon([size_0, findex_0, ..., size_{M-1}, findex_{M-1}])
-    leaf           = poseidon([pubkey_x, pubkey_y, collateral, nonce, positions_hash])
+    orders_hash    = poseidon([order_hash_0, remaining_0, ..., order_hash_{K-1}, remaining_{K-1}])
+    leaf           = poseidon([pubkey_x, pubkey_y, collateral, nonce, positions_hash,
+                               orders_hash])
 
-Market leaf (``MARKET_FIELDS``, 15 inputs; a market id with no market holds 0)::
+with ``K = ORDER_SLOTS`` entries of the account's open-order table: the Poseidon
+hash of a signed order (see below) and its unfilled size in base atoms, ``(0, 0)``
+for an empty entry. An order enters the table when it is placed (its signature and
+nonce checked then) and leaves it when filled, cancelled or dropped; fills are
+checked against the table, so a signed order is filled at most its size.
+
+Market leaf (``MARKET_FIELDS``, 16 inputs; a market id with no market holds 0)::
 
     poseidon([market_id, tick_size, lot_size, initial_margin_ppm, maintenance_margin_ppm,
               liquidation_fee_ppm, maker_fee_ppm, taker_fee_ppm, funding_cap_ppm,
               funding_damping, oracle_price, oracle_time, mark_price, funding_index,
-              open_interest])
+              open_interest, fees])
+
+``fees`` is the market's pool of trading fees (quote atoms), moved to the fee
+account by a ``collect_fees`` step.
 
 State root::
 
@@ -27,6 +38,7 @@ Signed messages (Poseidon, tag first)::
     transfer    [4, sender, recipient, amount, nonce]
     oracle      [5, market, price, timestamp]               signed by the oracle key
     cancel      [2, account, order_hash, nonce]
+    order       [1, account, market, side, price, size, expiry, nonce]   side 0 buy, 1 sell
 """
 
 from __future__ import annotations
@@ -35,6 +47,14 @@ from enum import IntEnum
 
 MARKETS = 4
 """Position slots per account and market leaves in the markets root (M)."""
+ORDER_SLOTS = 4
+"""Entries of an account's open-order table (K)."""
+FEE_ACCOUNT = 0
+"""The account ``collect_fees`` credits."""
+INSURANCE_FUND = 1
+"""The account that takes over a liquidated account's positions."""
+ORDER_FIELDS = ("account", "market", "side", "price", "size", "expiry", "nonce")
+"""A signed order's fields after its tag, in hash order."""
 
 SIGNED_BITS = 64
 AMOUNT_BITS = 64
@@ -57,6 +77,7 @@ MARKET_FIELDS = (
     "mark_price",
     "funding_index",
     "open_interest",
+    "fees",
 )
 SIGNED_MARKET_FIELDS = frozenset({"funding_index"})
 
@@ -82,3 +103,8 @@ class TxType(IntEnum):
     ORACLE = 5
     CANCEL = 6
     FUNDING = 7
+    ORDER = 8
+    FILL = 9
+    DROP = 10
+    LIQUIDATE = 11
+    COLLECT = 12

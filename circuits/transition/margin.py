@@ -12,10 +12,13 @@ prices; the circuit multiplies by the inverse and range-checks the quotient, so 
 size off the lot cannot pass. The exchange's own check for withdrawals and
 transfers also reserves margin for resting orders (which are not in the state);
 the circuit enforces the state rule, which every engine-accepted request meets.
-About 1,300 constraints for four markets, plus 111 for the final check.
+About 1,300 constraints for four markets (about 1,800 with the maintenance
+requirement), plus 111 for the final check.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from zkel.circuits.bn254 import R
 from zkel.circuits.gadgets.bits import div_rem, range_check, to_bits
@@ -33,12 +36,66 @@ def _signed(v: int) -> int:
     return v - R if v > R // 2 else v
 
 
-def equity_and_initial(
+@dataclass
+class Margin:
+    """An account's margin figures (signed field elements, quote atoms) and per-market parts.
+
+    ``notionals[m]`` is ``size·price / SIZE_SCALE`` (signed), ``magnitudes[m]`` its
+    absolute value, ``owed`` the unsettled funding ``Σ lots·(findex_market - findex)``,
+    ``longs[m]`` is ``max(size_m, 0)`` (base atoms; what open interest counts).
+    ``maintenance`` is None unless asked for.
+    """
+
+    equity: LC
+    initial: LC
+    maintenance: LC | None
+    owed: LC
+    notionals: list[LC]
+    magnitudes: list[LC]
+    longs: list[LC]
+
+
+def _lots(cs: ConstraintSystem, size: LC, market: MarketWires, name: str) -> tuple[LC, LC]:
+    """``(size / lot, max(size, 0))``: the exact quotient (64-bit signed) and the long part."""
+    lots = cs.hint(
+        f"{name}.lots",
+        lambda: (
+            _signed(size.value) // market["lot_size"].value % R if market["lot_size"].value else 0
+        ),
+    )
+    cs.enforce(lots, market["lot_size"], size, f"{name}: lots·lot = size")
+    bits = to_bits(cs, lots + (1 << 63), 64, f"{name}.lots range")
+    return lots, cs.mul(bits[-1], size, f"{name}.long")
+
+
+def funding_owed(
     cs: ConstraintSystem, account: AccountWires, markets: list[MarketWires], name: str
-) -> tuple[LC, LC]:
-    """``(equity, initial requirement)`` of ``account`` (signed field elements)."""
+) -> tuple[LC, list[LC]]:
+    """``(unsettled funding owed, longs per market)`` of ``account`` (about 68 per market)."""
+    owed = cs.constant(0)
+    longs = []
+    with cs.scope(name):
+        for m, ((size, findex), market) in enumerate(zip(account.positions, markets, strict=True)):
+            lots, long = _lots(cs, size, market, f"m{m}")
+            owed = owed + cs.mul(lots, market["funding_index"] - findex, f"m{m}.owed")
+            longs.append(long)
+    return owed, longs
+
+
+def margin(
+    cs: ConstraintSystem,
+    account: AccountWires,
+    markets: list[MarketWires],
+    name: str,
+    *,
+    maintenance: bool = False,
+) -> Margin:
+    """Equity, initial (and maintenance) requirement of ``account`` at the oracle prices."""
     equity = account.collateral
     initial = cs.constant(0)
+    maint = cs.constant(0)
+    owed = cs.constant(0)
+    notionals, magnitudes, longs = [], [], []
     with cs.scope(name):
         for m, ((size, findex), market) in enumerate(zip(account.positions, markets, strict=True)):
             product = cs.mul(size, market["oracle_price"], f"m{m}.size·price")
@@ -50,20 +107,29 @@ def equity_and_initial(
             magnitude = cs.mul(notional, nonneg * 2 - 1, f"m{m}.|notional|")
             weighted = cs.mul(magnitude, market["initial_margin_ppm"], f"m{m}.|n|·imr")
             req, _ = div_rem(cs, weighted + (PPM - 1), PPM, NOTIONAL_BITS, f"m{m}.ceil")
-            lots = cs.hint(
-                f"m{m}.lots",
-                lambda size=size, market=market: (
-                    _signed(size.value) // market["lot_size"].value % R
-                    if market["lot_size"].value
-                    else 0
-                ),
-            )
-            cs.enforce(lots, market["lot_size"], size, f"m{m}: lots·lot = size")
-            to_bits(cs, lots + (1 << 63), 64, f"m{m}.lots range")
-            owed = cs.mul(lots, market["funding_index"] - findex, f"m{m}.funding owed")
-            equity = equity + notional - owed
+            if maintenance:
+                weighted = cs.mul(magnitude, market["maintenance_margin_ppm"], f"m{m}.|n|·mmr")
+                mreq, _ = div_rem(cs, weighted + (PPM - 1), PPM, NOTIONAL_BITS, f"m{m}.mceil")
+                maint = maint + mreq
+            lots, long = _lots(cs, size, market, f"m{m}")
+            owed_m = cs.mul(lots, market["funding_index"] - findex, f"m{m}.funding owed")
+            equity = equity + notional - owed_m
+            owed = owed + owed_m
             initial = initial + req
-    return equity, initial
+            notionals.append(notional)
+            magnitudes.append(magnitude)
+            longs.append(long)
+    return Margin(
+        equity, initial, maint if maintenance else None, owed, notionals, magnitudes, longs
+    )
+
+
+def equity_and_initial(
+    cs: ConstraintSystem, account: AccountWires, markets: list[MarketWires], name: str
+) -> tuple[LC, LC]:
+    """``(equity, initial requirement)`` of ``account`` (signed field elements)."""
+    m = margin(cs, account, markets, name)
+    return m.equity, m.initial
 
 
 def assert_meets_initial(

@@ -13,24 +13,26 @@ from dataclasses import dataclass
 
 from zkel.circuits.gadgets.poseidon import poseidon
 from zkel.circuits.r1cs import LC, ConstraintSystem
-from zkel.circuits.transition.layout import MARKET_FIELDS, MARKETS
+from zkel.circuits.transition.layout import MARKET_FIELDS, MARKETS, ORDER_SLOTS
 
 
 @dataclass
 class AccountWires:
     """Leaf fields: ``exists`` (bit), ``pubkey`` (x, y), ``collateral`` (signed, mod r),
-    ``nonce``, and ``positions``: M pairs ``(size, funding_index)`` (signed, mod r)."""
+    ``nonce``, ``positions``: M pairs ``(size, funding_index)`` (signed, mod r), and
+    ``orders``: K pairs ``(order_hash, remaining)`` (the open-order table)."""
 
     exists: LC
     pubkey: tuple[LC, LC]
     collateral: LC
     nonce: LC
     positions: list[tuple[LC, LC]]
+    orders: list[tuple[LC, LC]]
 
     @classmethod
     def alloc(cls, cs: ConstraintSystem, name: str, values: dict | None) -> AccountWires:
         """Private inputs from ``values`` (``{"exists", "pubkey", "collateral", "nonce",
-        "positions"}``, canonical ints) or shape-only when ``values`` is None."""
+        "positions", "orders"}``, canonical ints) or shape-only when ``values`` is None."""
 
         def get(key: str, *path: int) -> int | None:
             if values is None:
@@ -55,14 +57,26 @@ class AccountWires:
                 )
                 for m in range(MARKETS)
             ],
+            [
+                (
+                    cs.private_input(f"{name}.order{j}", get("orders", j, 0)),
+                    cs.private_input(f"{name}.remaining{j}", get("orders", j, 1)),
+                )
+                for j in range(ORDER_SLOTS)
+            ],
         )
 
     def leaf(self, cs: ConstraintSystem, name: str) -> LC:
-        """``exists · poseidon([pubx, puby, collateral, nonce, positions_hash])``."""
+        """``exists · poseidon([pubx, puby, collateral, nonce, positions_hash, orders_hash])``."""
         with cs.scope(name):
             flat = [v for pair in self.positions for v in pair]
             positions_hash = poseidon(cs, flat, "positions")
-            body = poseidon(cs, [*self.pubkey, self.collateral, self.nonce, positions_hash], "leaf")
+            orders_hash = poseidon(cs, [v for pair in self.orders for v in pair], "orders")
+            body = poseidon(
+                cs,
+                [*self.pubkey, self.collateral, self.nonce, positions_hash, orders_hash],
+                "leaf",
+            )
             return cs.mul(self.exists, body, "exists·leaf")
 
 

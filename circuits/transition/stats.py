@@ -21,20 +21,47 @@ PART_OF_SCOPE = {
     "signature": "EdDSA-Poseidon verification",
     "message": "signed message hash (withdrawal/transfer)",
     "short message": "signed message hash (oracle, cancel)",
-    "A margin": "margin at oracle prices",
-    "funding": "funding tick (all markets)",
+    "order a": "order hash of A (placed or maker)",
+    "order b": "order hash of B (taker)",
+    "A margin": "margin of A (initial after, maintenance before a liquidation)",
+    "B margin": "margin of B after",
+    "margin checks": "margin comparisons",
+    "A funding": "funding owed by A",
+    "B funding": "funding owed by B",
+    "fill": "fill notional and fees",
+    "liquidation": "liquidation fee and deficit",
+    "A table": "order table of A (entry selection)",
+    "B table": "order table of B (entry selection)",
+    "A entry": "order-table entry rules of A",
+    "B entry": "order-table entry rules of B",
 }
-OTHER = "type rules, ranges, public-data bytes"
+OTHER = "type rules, ranges, market updates, public-data bytes"
 
+_TRADE = ("A", "B", "order a", "order b", "A margin", "B margin", "margin checks",
+          "A funding", "B funding", "fill", "A table", "B table", "A entry", "B entry")  # fmt: skip
 USES: dict[TxType, tuple[str, ...]] = {
     TxType.NOOP: (),
     TxType.CREATE: ("A",),
     TxType.DEPOSIT: ("A",),
-    TxType.WITHDRAW: ("A", "signature", "message", "A margin"),
-    TxType.TRANSFER: ("A", "B", "signature", "message", "A margin"),
+    TxType.WITHDRAW: ("A", "signature", "message", "A margin", "margin checks"),
+    TxType.TRANSFER: ("A", "B", "signature", "message", "A margin", "margin checks"),
     TxType.ORACLE: ("signature", "short message"),
-    TxType.CANCEL: ("A", "signature", "short message"),
-    TxType.FUNDING: ("funding",),
+    TxType.CANCEL: ("A", "signature", "short message", "A table", "A entry"),
+    TxType.FUNDING: (),  # counted apart: the tick sits in slot 0 only
+    TxType.ORDER: ("A", "signature", "order a", "A table", "A entry"),
+    TxType.FILL: _TRADE,
+    TxType.DROP: ("A", "A table", "A entry"),
+    TxType.LIQUIDATE: (
+        "A",
+        "B",
+        "A margin",
+        "B margin",
+        "margin checks",
+        "A funding",
+        "B funding",
+        "liquidation",
+    ),  # fmt: skip
+    TxType.COLLECT: ("A",),
 }
 
 
@@ -68,12 +95,17 @@ def batch_stats(shape: Shape) -> BatchStats:
     cs = build(shape)
     top: Counter = Counter()
     parts: Counter = Counter()
+    funding_tick = 0
     for con in cs.constraints:
         path = con.name.split("/")
         if path[0].startswith("slot"):
+            scope = path[1].rstrip("0123456789") if len(path) > 2 else ""
+            if scope == "funding":  # slot 0 only: not part of "a slot"
+                top["funding tick (in slot 0)"] += 1
+                funding_tick += 1
+                continue
             top["slots"] += 1
             if path[0] == "slot0":
-                scope = path[1].rstrip("0123456789") if len(path) > 2 else ""
                 parts[scope if scope in PART_OF_SCOPE else OTHER] += 1
         elif path[0] == "pubdata":
             top["public-data SHA-256"] += 1
@@ -84,6 +116,7 @@ def batch_stats(shape: Shape) -> BatchStats:
     per_slot = sum(parts.values())
     other = parts[OTHER]
     per_type = {t.name.lower(): other + sum(parts[p] for p in USES[t]) for t in TxType}
+    per_type[TxType.FUNDING.name.lower()] = other + funding_tick
     return BatchStats(
         shape,
         cs.n_constraints,

@@ -18,7 +18,13 @@ from __future__ import annotations
 from zkel.circuits.bn254 import R
 from zkel.circuits.smt import path_nodes
 from zkel.circuits.transition import pubdata
-from zkel.circuits.transition.layout import MARKET_FIELDS, MARKETS, TxType
+from zkel.circuits.transition.layout import (
+    MARKET_FIELDS,
+    MARKETS,
+    ORDER_FIELDS,
+    ORDER_SLOTS,
+    TxType,
+)
 
 
 class UnsupportedRecord(ValueError):
@@ -33,7 +39,17 @@ KIND_TO_TYPE = {
     "oracle": TxType.ORACLE,
     "cancel": TxType.CANCEL,
     "funding": TxType.FUNDING,
+    "order": TxType.ORDER,
+    "fill": TxType.FILL,
+    "drop": TxType.DROP,
+    "liquidation": TxType.LIQUIDATE,
+    "collect_fees": TxType.COLLECT,
 }
+
+
+def order_fields(order: dict) -> dict:
+    """A signed order's hashed fields (``ORDER_FIELDS``) from an engine order dict."""
+    return {f: int(order[f]) for f in ORDER_FIELDS}
 
 
 def account_wires(acct: dict | None) -> dict | None:
@@ -46,6 +62,7 @@ def account_wires(acct: dict | None) -> dict | None:
         "collateral": int(acct["collateral"]) % R,
         "nonce": int(acct["nonce"]),
         "positions": [[int(s) % R, int(f) % R] for s, f in acct["positions"]],
+        "orders": [[int(h), int(r)] for h, r in acct.get("orders") or [[0, 0]] * ORDER_SLOTS],
     }
 
 
@@ -98,6 +115,24 @@ def reorder(first: dict, second: dict) -> tuple[dict, dict]:
     return new_first, new_second
 
 
+def _two(record: dict, updates: list[dict], first_index: int, what: str) -> tuple[dict, dict]:
+    """The record's two updates with the one at ``first_index`` first (the circuit's A)."""
+    if len(updates) != 2:
+        raise UnsupportedRecord(
+            f"record {record.get('seq')}: {what} with {len(updates)} account updates"
+        )
+    first, second = updates
+    if first["index"] != first_index:
+        first, second = reorder(first, second)
+    return first, second
+
+
+def _one(record: dict, updates: list[dict], kind: str) -> dict:
+    if len(updates) != 1:
+        raise UnsupportedRecord(f"record {record.get('seq')}: {kind} with {len(updates)} updates")
+    return updates[0]
+
+
 def slot_from_record(record: dict) -> dict:
     """One slot's witness from one witness record."""
     kind = record["kind"]
@@ -111,16 +146,28 @@ def slot_from_record(record: dict) -> dict:
     t = KIND_TO_TYPE[kind]
     a = b = None
     fields: dict = {}
+    orders: dict = {}
     if t is TxType.TRANSFER:
-        if len(updates) != 2:
-            raise UnsupportedRecord(
-                f"record {record.get('seq')}: a transfer with {len(updates)} updates"
-            )
-        first, second = updates
-        if first["index"] != int(tx["sender"]):
-            first, second = reorder(first, second)
-        a, b = first, second
+        a, b = _two(record, updates, int(tx["sender"]), "a transfer")
         fields = {"amount": int(tx["amount"]), "nonce": int(tx["nonce"])}
+    elif t is TxType.FILL:
+        maker, taker = tx["maker_order"], tx["taker_order"]
+        a, b = _two(record, updates, int(tx["maker"]), "a fill")
+        fields = {
+            "amount": int(tx["size"]),
+            "price": int(tx["price"]),
+            "market": int(tx["market"]),
+            "slot_a": int(maker["slot"]),
+            "slot_b": int(taker["slot"]),
+        }
+        orders = {"oa": order_fields(maker), "ob": order_fields(taker)}
+    elif t is TxType.LIQUIDATE:
+        if tx.get("mode") != "takeover":
+            raise UnsupportedRecord(
+                f"record {record.get('seq')}: the circuit proves liquidations by takeover, "
+                f"not {tx.get('mode')!r} (auto-deleveraging)"
+            )
+        a, b = _two(record, updates, int(tx["account"]), "a liquidation")
     elif t in (TxType.ORACLE, TxType.FUNDING):
         if updates:
             raise UnsupportedRecord(
@@ -129,21 +176,39 @@ def slot_from_record(record: dict) -> dict:
         if t is TxType.ORACLE:
             fields = {k: int(tx[k]) for k in ("market", "price", "timestamp")}
     else:
-        if len(updates) != 1:
-            raise UnsupportedRecord(
-                f"record {record.get('seq')}: {kind} with {len(updates)} updates"
-            )
-        (a,) = updates
+        a = _one(record, updates, kind)
         if t is TxType.DEPOSIT:
             fields = {"amount": int(tx["amount"])}
         elif t is TxType.WITHDRAW:
             fields = {k: int(tx[k]) for k in ("amount", "nonce", "recipient")}
         elif t is TxType.CANCEL:
-            fields = {"order": int(tx["order"]), "nonce": int(tx["nonce"])}
-    return {"type": int(t), "tx": fields, "a": a, "b": b, "signature": sig}
+            fields = {
+                "order": int(tx["order"]),
+                "nonce": int(tx["nonce"]),
+                "slot_a": int(tx["slot"]),
+            }
+        elif t is TxType.ORDER:
+            fields = {
+                "nonce": int(tx["nonce"]),
+                "market": int(tx["market"]),
+                "slot_a": int(tx["slot"]),
+            }
+            orders = {"oa": order_fields(tx)}
+        elif t is TxType.DROP:
+            fields = {"slot_a": int(tx["slot"])}
+        elif t is TxType.COLLECT:
+            fields = {"market": int(tx["market"])}
+    return {"type": int(t), "tx": fields, "a": a, "b": b, "signature": sig, "orders": orders}
 
 
-NOOP_SLOT = {"type": int(TxType.NOOP), "tx": {}, "a": None, "b": None, "signature": None}
+NOOP_SLOT = {
+    "type": int(TxType.NOOP),
+    "tx": {},
+    "a": None,
+    "b": None,
+    "signature": None,
+    "orders": {},
+}
 
 
 def batch_witness(batch: dict, n_slots: int) -> dict:
@@ -154,6 +219,11 @@ def batch_witness(batch: dict, n_slots: int) -> dict:
     if len(records) > n_slots:
         raise UnsupportedRecord(f"{len(records)} records do not fit {n_slots} slots")
     first = records[0]
+    for r in records[1:]:
+        if r["kind"] == "funding":
+            raise UnsupportedRecord(
+                f"record {r.get('seq')}: a funding tick must be the first record of its batch"
+            )
     slots = [slot_from_record(r) for r in records]
     slots += [dict(NOOP_SLOT) for _ in range(n_slots - len(slots))]
     data = (

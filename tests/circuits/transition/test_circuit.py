@@ -47,7 +47,8 @@ def test_honest_batch_of_every_type_satisfies_and_matches_the_shape() -> None:
     m.transfer(K1, 3, 9, 1_000_000)
     m.withdraw(K2, 9, 400_000, 0xABCDEF)
     m.oracle(1, 31_000 * 10**6, 5)
-    m.cancel(K1, 3, 123456789)
+    m.order(K1, 3, 0, 0, 30_000 * 10**6, 10**4)
+    m.cancel(K1, 3, 0)
     w = batch_witness(None, snap, m, 7, 8)
     cs = build(_shape(8), w)
     cs.check()
@@ -77,7 +78,9 @@ def test_replayed_nonce() -> None:
 
 
 def test_forged_cancel() -> None:
-    w, n = _one(_funded(), lambda m: m.cancel(K2, 3, 77))
+    m = _funded()
+    m.order(K1, 3, 0, 1, 30_000 * 10**6, 10**4)
+    w, n = _one(m, lambda m: m.cancel(K2, 3, 0))
     assert "signature" in _broken_rule(w, n)
 
 
