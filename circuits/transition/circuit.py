@@ -16,11 +16,15 @@ A witness (``BatchWitness``) is a plain dict, JSON-ready, canonical field elemen
     {"batch_number": int, "accounts_root": int,
      "markets": [{"exists": 0|1, <MARKET_FIELDS>: int, ...} x M],
      "slots": [{"type": TxType, "tx": {...}, "a": update|null, "b": update|null,
-                "signature": [r8x, r8y, s]|null} x n_slots]}
+                "signature": [r8x, r8y, s]|null,
+                "orders": {"oa": order, "ob": order}} x n_slots]}
 
-with ``update = {"index", "before": account|null, "after": account, "siblings"}`` and
+with ``update = {"index", "before": account|null, "after": account, "siblings"}``,
 ``account = {"exists", "pubkey": [x, y], "collateral", "nonce", "positions": [[size,
-findex] x M]}`` (signed values mod r).
+findex] x M], "orders": [[order_hash, remaining] x K]}`` (signed values mod r) and
+``order = {account, market, side, price, size, expiry, nonce}`` (``ORDER_FIELDS``).
+``tx`` holds the slot's fields of :data:`~zkel.circuits.transition.slot.TX_FIELDS`
+(absent ones are 0). A funding tick can only be slot 0.
 """
 
 from __future__ import annotations

@@ -6,8 +6,15 @@ is a run of records with chained roots (see ``zkel.host.exchange.recorder`` and
 witness layout); the rest of the circuit's slots are no-ops. Records of kinds
 the circuit does not prove yet raise :class:`UnsupportedRecord` naming the kind.
 
+Kinds and their slots: ``create_account``, ``deposit``, ``withdraw``, ``transfer``
+(A sender, B recipient), ``oracle``, ``cancel``, ``funding`` (first record of a
+batch only), ``order`` (placement: A the signer, ``oa`` the order), ``fill`` (A the
+maker with ``oa``, B the taker with ``ob``), ``drop``, ``liquidation`` (A the
+target, B the insurance fund; takeovers only: auto-deleveraging is refused) and
+``collect_fees`` (A the fee account).
+
 A record's account updates were applied in the engine's order (by account
-index); the circuit applies the slot's ``A`` (the signer) before ``B``. When the
+index); the circuit applies the slot's ``A`` before ``B``. When the
 engine applied them the other way round, :func:`reorder` rewrites the two
 sibling lists for the circuit's order: the paths of two leaves share one
 sibling position, the node where they meet.
