@@ -246,4 +246,5 @@ def batch_witness(batch: dict, n_slots: int) -> dict:
         "accounts_root": int(first["accounts_root_before"]),
         "markets": market_wires(first["markets_before"]),
         "slots": slots,
+        "records": [{"seq": r.get("seq"), "kind": r["kind"]} for r in records],
     }

@@ -11,6 +11,7 @@ import pytest
 
 from zkel.circuits import eddsa
 from zkel.circuits.r1cs import UnsatisfiedConstraint
+from zkel.circuits.transition.check import BatchRefused, check
 from zkel.circuits.transition.circuit import Shape, build
 
 from .model import ORACLE, Model, batch_witness, health, market, snapshot
@@ -134,3 +135,17 @@ def test_liquidation_of_a_healthy_account() -> None:
     snap = snapshot(m)
     m.liquidate(3)  # still above maintenance at the oracle price
     assert "maintenance" in _broken(m, snap, 1)
+
+
+def test_check_names_the_record_and_the_rule() -> None:
+    m, _, maker, taker = _traded()
+    m.fill(maker, taker, 10**5)
+    snap = snapshot(m)
+    m.liquidate(3)
+    w = batch_witness(None, snap, m, 2, 2)
+    w["records"] = [{"seq": 41, "kind": "liquidation"}]
+    with pytest.raises(BatchRefused) as info:
+        check(Shape(2, DEPTH, ORACLE.public_key()), w)
+    assert info.value.slot == 0
+    assert str(info.value).startswith("slot 0 (record 41, liquidation) breaks the rule: ")
+    assert "maintenance" in info.value.rule
