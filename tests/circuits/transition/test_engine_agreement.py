@@ -1,6 +1,8 @@
-"""The engine and the circuit agree: random flows of the transaction types the circuit
-proves (funding ticks included) run through the exchange, each batch's witness records satisfy the circuit,
-and a record altered after the fact does not."""
+"""The engine and the circuit agree: random flows of every transaction type the circuit
+proves (orders, fills, drops, cancels, liquidations, fee collection, funding ticks,
+deposits, withdrawals, transfers, oracle prices) run through the exchange; each
+batch's witness records satisfy the circuit, and a record altered after the fact
+does not."""
 
 from __future__ import annotations
 
@@ -13,13 +15,19 @@ from zkel.circuits.eddsa import PrivateKey
 from zkel.circuits.transition.circuit import Shape, build
 from zkel.circuits.transition.witness import batch_witness
 from zkel.host.exchange import (
+    INSURANCE_FUND,
+    Cancel,
     Exchange,
     ExchangeError,
     Market,
     OraclePrice,
+    Order,
+    Side,
     Transfer,
     Withdrawal,
+    sign_cancel,
     sign_message,
+    sign_order,
 )
 
 DEPTH = 4
@@ -57,54 +65,111 @@ def _exchange() -> Exchange:
     return ex
 
 
-def _random_flow(ex: Exchange, rng: random.Random, n: int) -> None:
+PRICES = {0: 30_000_000_000, 1: 2_000_000_000}
+TICKS = {0: 100_000, 1: 10_000}
+
+
+def _random_flow(ex: Exchange, rng: random.Random, n: int) -> dict[str, int]:
+    """``n`` accepted requests of random kinds; returns how many records of each kind."""
     keys: dict[int, PrivateKey] = {}
     clock = {0: 1, 1: 1}
+    ex.deposit(INSURANCE_FUND, 10**15)  # deep enough that liquidations are takeovers
     done = 0
+    kinds = ["create", "deposit", "withdraw", "transfer", "oracle", "funding", "order",
+             "order", "order", "order", "cancel", "collect"]  # fmt: skip
     while done < n:
-        kind = rng.choice(["create", "deposit", "withdraw", "transfer", "oracle", "funding"])
+        kind = rng.choice(kinds)
         try:
-            if kind == "create" or len(keys) < 2:
+            if kind == "create" or len(keys) < 3:
                 key = PrivateKey(rng.randbytes(32))
-                keys[ex.create_account(key.public_key())] = key
+                a = ex.create_account(key.public_key())
+                keys[a] = key
+                ex.deposit(a, rng.randrange(10**9, 10**10))
             elif kind == "deposit":
                 ex.deposit(rng.choice(list(keys)), rng.randrange(1, 10**10))
             elif kind == "withdraw":
                 a = rng.choice(list(keys))
                 w = Withdrawal(
-                    a, rng.randrange(1, 10**10), ex.account(a).nonce, rng.randrange(1 << 160)
+                    a, rng.randrange(1, 10**9), ex.account(a).nonce, rng.randrange(1 << 160)
                 )
                 ex.withdraw(w, sign_message(keys[a], w))
             elif kind == "transfer":
                 a, b = rng.sample(list(keys), 2)
-                t = Transfer(a, b, rng.randrange(1, 10**10), ex.account(a).nonce)
+                t = Transfer(a, b, rng.randrange(1, 10**9), ex.account(a).nonce)
                 ex.transfer(t, sign_message(keys[a], t))
             elif kind == "funding":
                 ex.tick_funding()
+            elif kind == "order":
+                a, m = rng.choice(list(keys)), rng.randrange(2)
+                side = rng.choice([Side.BUY, Side.SELL])
+                oracle = ex.market(m).oracle_price
+                price = max(
+                    TICKS[m], oracle // TICKS[m] * TICKS[m] + rng.randrange(-3, 4) * TICKS[m]
+                )
+                size = rng.randrange(1, 40) * ex.market(m).lot_size
+                o = Order(a, m, side, price, size, expiry=10**6, nonce=ex.account(a).nonce)
+                ex.submit_order(sign_order(keys[a], o))
+            elif kind == "cancel":
+                open_orders = [(a, r) for a in keys for r in ex.open_orders(a)]
+                if not open_orders:
+                    continue
+                a, resting = rng.choice(open_orders)
+                c, sig = sign_cancel(keys[a], Cancel(a, resting.order_hash, ex.account(a).nonce))
+                ex.cancel_order(c, sig)
+            elif kind == "collect":
+                ex.collect_fees(rng.randrange(2))
             else:
                 m = rng.randrange(2)
                 clock[m] += rng.randrange(1, 100)
-                tick = OraclePrice(m, rng.randrange(1, 10**6) * 10**5, clock[m])
+                move = rng.choice([0.8, 0.95, 1.0, 1.05, 1.2])  # crashes and rallies
+                price = max(TICKS[m], int(ex.market(m).oracle_price * move) // TICKS[m] * TICKS[m])
+                tick = OraclePrice(m, price, clock[m])
                 ex.update_oracle(tick, sign_message(ORACLE, tick))
         except ExchangeError:
             continue  # rejected by the engine (e.g. beyond free collateral): no record
         done += 1
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_random_flows_satisfy_the_circuit(seed: int) -> None:
-    rng = random.Random(seed)
-    ex = _exchange()
-    _random_flow(ex, rng, 2 * SLOTS)
-    shape = Shape(SLOTS, DEPTH, ORACLE.public_key())
-    batches = 0
-    while (batch := ex.cut_batch(max_txs=SLOTS)) is not None:
-        w = batch_witness(batch.to_dict(), SLOTS)
+def _prove_all(ex: Exchange, slots: int) -> list[str]:
+    """Check every batch the engine cuts against the circuit; the record kinds seen."""
+    shape = Shape(slots, DEPTH, ORACLE.public_key())
+    kinds = []
+    while (batch := ex.cut_batch(max_txs=slots)) is not None:
+        w = batch_witness(batch.to_dict(), slots)
         cs = build(shape, w)
         cs.check()
         assert cs.public_values() == batch.public_inputs
-        batches += 1
-    assert batches >= 2
+        kinds += [r["kind"] for r in batch.txs]
+    return kinds
+
+
+@pytest.mark.parametrize("seed", [1, pytest.param(2, marks=pytest.mark.slow)])
+def test_random_flows_satisfy_the_circuit(seed: int) -> None:
+    rng = random.Random(seed)
+    ex = _exchange()
+    ex.cut_batch()
+    _random_flow(ex, rng, 14)
+    kinds = _prove_all(ex, SLOTS)
+    assert {"order", "fill"} <= set(kinds), kinds  # the flow traded
+
+
+def test_a_crash_liquidates_by_takeover_and_the_circuit_agrees() -> None:
+    ex = _exchange()
+    alice, bob = PrivateKey(b"\x05" * 32), PrivateKey(b"\x06" * 32)
+    a, b = ex.create_account(alice.public_key()), ex.create_account(bob.public_key())
+    ex.deposit(INSURANCE_FUND, 10**13)
+    ex.deposit(a, 400_000_000)
+    ex.deposit(b, 10**10)
+    size = 10_000_000  # 0.1 BTC: 3,000 USD on 400 USD of collateral (initial 10%)
+    sell = Order(b, 0, Side.SELL, 30_000_000_000, size, expiry=10**6, nonce=0)
+    ex.submit_order(sign_order(bob, sell))
+    buy = Order(a, 0, Side.BUY, 30_000_000_000, size, expiry=10**6, nonce=0)
+    assert ex.submit_order(sign_order(alice, buy)).fills
+    ex.collect_fees(0)
+    tick = OraclePrice(0, 26_500_000_000, 2)
+    assert ex.update_oracle(tick, sign_message(ORACLE, tick)).liquidations
+    kinds = _prove_all(ex, SLOTS)
+    assert "liquidation" in kinds and "collect_fees" in kinds
 
 
 def test_an_altered_record_does_not_satisfy() -> None:
@@ -147,7 +212,11 @@ def test_funding_ticks_satisfy_the_circuit(marks: tuple[int, int]) -> None:
     steps = [ex.market(m).funding_index for m in (0, 1)]
     assert steps != [0, -7]  # the ticks moved the indexes
     batch = ex.cut_batch(max_txs=SLOTS)
-    assert [r["kind"] for r in batch.txs] == ["funding", "oracle", "funding"]
+    assert [r["kind"] for r in batch.txs] == ["funding", "oracle"]  # a tick starts a batch
+    cs = build(Shape(SLOTS, DEPTH, ORACLE.public_key()), batch_witness(batch.to_dict(), SLOTS))
+    cs.check()
+    batch = ex.cut_batch(max_txs=SLOTS)
+    assert [r["kind"] for r in batch.txs] == ["funding"]
     cs = build(Shape(SLOTS, DEPTH, ORACLE.public_key()), batch_witness(batch.to_dict(), SLOTS))
     cs.check()
     # a root whose funding index is off by one atom does not satisfy
