@@ -1,0 +1,1 @@
+"""The accelerator driver: one driver class over a ``Bus`` (simulated or a board)."""
