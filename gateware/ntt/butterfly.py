@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from amaranth.hdl import Module, Mux, Signal
+from amaranth.hdl import Module, Mux, Signal, Value
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
 from zkel.circuits.bn254.fields import R as FR_MODULUS
+from zkel.gateware.arith.modadd import mod_add_value, mod_sub_value
 from zkel.gateware.config import ELEMENT_BITS
 
 BUTTERFLY = 0
@@ -58,13 +59,18 @@ def montgomery_radix(mul: wiring.Component) -> int:
     raise ValueError(f"cannot tell the Montgomery radix of {type(mul).__name__}")
 
 
-def modular_add_sub(a: Signal, t: Signal) -> tuple[object, object]:
-    """``(a + t mod r, a - t mod r)`` for ``a, t < r`` (combinational, 256-bit results)."""
-    total = a + t
-    over = total - FR_MODULUS  # negative (top bit set) when total < r
-    sum_mod = Mux(over[-1], total, over[:ELEMENT_BITS])
-    diff = a - t
-    diff_mod = Mux(diff[-1], diff + FR_MODULUS, diff)[:ELEMENT_BITS]
+def modular_add_sub(a: Value, t: Value) -> tuple[Value, Value]:
+    """``(a + t mod r, a - t mod r)`` for ``a, t < r`` (combinational, 256-bit results).
+
+    Either form (canonical or Montgomery) passes through. The sum and the
+    difference are computed side by side, each from two candidates formed in
+    parallel (one 258-bit carry chain deep) and a 2:1 mux
+    (:func:`zkel.gateware.arith.modadd.mod_add_value` and
+    :func:`~zkel.gateware.arith.modadd.mod_sub_value`), not an add followed in
+    series by a conditional subtract.
+    """
+    sum_mod = mod_add_value(a, t, FR_MODULUS, ELEMENT_BITS)
+    diff_mod = mod_sub_value(a, t, FR_MODULUS, ELEMENT_BITS)
     return sum_mod, diff_mod
 
 
