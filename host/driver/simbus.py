@@ -92,7 +92,7 @@ class SimBus:
         self.max_transfer_bytes = max_transfer_bytes
         self.clocks = 0
         self.top = Top(cfg, make_multiplier)
-        self._backpressure = backpressure
+        self.backpressure = backpressure
         self._rng = random.Random(seed)
         self._reg: tuple[str, int, int] | None = None
         self._reg_result: int | None = None
@@ -270,7 +270,7 @@ class SimBus:
                 ctx.set(m.tready, 0)
                 await ctx.tick()
                 continue
-            ready = not self._backpressure or self._rng.random() >= self._backpressure
+            ready = not self.backpressure or self._rng.random() >= self.backpressure
             ctx.set(m.tready, ready)
             _, _, valid, data, last = await ctx.tick().sample(m.tvalid, m.tdata, m.tlast)
             if ready and valid and self._rx is rx:
