@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkel.circuits import babyjub, eddsa, smt
+from zkel.circuits import babyjub, eddsa
 from zkel.circuits.bn254 import R
 from zkel.circuits.gadgets import babyjub as bj
-from zkel.circuits.gadgets import bits, merkle
+from zkel.circuits.gadgets import bits
 from zkel.circuits.gadgets import eddsa as eg
 from zkel.circuits.gadgets import poseidon as pg
 from zkel.circuits.poseidon import poseidon
@@ -175,39 +175,3 @@ def test_eddsa_gadget_rejects_forgeries() -> None:
     for pk, msg, sg in bad:
         assert not eddsa.verify_poseidon(pk, msg, sg)
         assert not _verify_cs(pk, msg, sg).is_satisfied()
-
-
-@pytest.mark.parametrize("depth", [1, 4, 10])
-def test_merkle_update_matches_smt(depth: int) -> None:
-    rng = random.Random(depth)
-    tree = smt.SparseMerkleTree(depth)
-    for _ in range(6):
-        tree.set(rng.randrange(1 << depth), rng.randrange(R))
-    index = rng.randrange(1 << depth)
-    upd = tree.update(index, rng.randrange(R))
-    cs = ConstraintSystem()
-    b = merkle.index_bits(cs, cs.private_input("i", index), depth)
-    sibs = [cs.private_input(f"s{i}", s) for i, s in enumerate(upd.siblings)]
-    new_root = merkle.update(
-        cs,
-        cs.private_input("old", upd.old_leaf),
-        cs.private_input("new", upd.new_leaf),
-        b,
-        sibs,
-        cs.private_input("root", upd.old_root),
-    )
-    assert new_root.value == upd.new_root == tree.root
-    cs.check()
-    assert cs.n_constraints == depth + 1 + 1 + 2 * depth * 241
-    # a wrong old leaf breaks the old-root check
-    wrong = ConstraintSystem()
-    b = merkle.index_bits(wrong, wrong.private_input("i", index), depth)
-    merkle.update(
-        wrong,
-        wrong.private_input("old", (upd.old_leaf + 1) % R),
-        wrong.private_input("new", upd.new_leaf),
-        b,
-        [wrong.private_input(f"s{i}", s) for i, s in enumerate(upd.siblings)],
-        wrong.private_input("root", upd.old_root),
-    )
-    assert not wrong.is_satisfied()
