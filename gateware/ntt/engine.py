@@ -48,6 +48,10 @@ from zkel.gateware.ntt.twiddles import TwiddleROM, inverse_size_values
 
 KIND_PAIR, KIND_ELEM, KIND_CAPTURE = 0, 1, 2
 
+OUT_FIFO_DEPTH = 5
+"""Entries of the unload FIFO: four in flight or stored keep one element per clock
+going out at full ``o.ready``."""
+
 
 class NTTEngine(wiring.Component):
     """The NTT engine (see the module docs for the algorithm and timing).
@@ -76,6 +80,12 @@ class NTTEngine(wiring.Component):
         Pulse: ``length`` rejected at ``start``; nothing is read or written.
     err_tlast : Out(1)
         Pulse: an input element's ``last`` disagreed with its position.
+
+    Attributes
+    ----------
+    out_fifo : SyncFIFOBuffered
+        The unload FIFO (:data:`OUT_FIFO_DEPTH` entries of 257 bits), set when the
+        engine is elaborated, so tests can watch it.
     """
 
     def __init__(self, cfg: NTTConfig, make_multiplier: MultiplierFactory) -> None:
@@ -479,11 +489,19 @@ class _State:
     def unload_control(self, n: Signal) -> Signal:
         m, eng = self.m, self.eng
         p = eng.p
-        m.submodules.out_fifo = q = fifo.SyncFIFOBuffered(width=ELEMENT_BITS + 1, depth=4)
-        self.out_fifo = q
+        m.submodules.out_fifo = q = fifo.SyncFIFOBuffered(
+            width=ELEMENT_BITS + 1, depth=OUT_FIFO_DEPTH
+        )
+        self.out_fifo = eng.out_fifo = q
         rd_d = Signal()
         finished = Signal()
-        credit = (q.level + rd_d) < q.depth
+        # A read issued now is written one clock later. SyncFIFOBuffered takes a write
+        # only while its inner memory (depth - 1 entries) has room, and its level also
+        # counts the output register; so hold level plus the write in flight below
+        # depth - 1, which bounds the inner memory's occupancy whatever the register
+        # holds. (Against depth, the bound rests on the register never being empty
+        # while the memory is full, an internal of the FIFO.)
+        credit = (q.level + rd_d) < q.depth - 1
         more = self.count < n
         m.d.comb += self.unload_issue.eq(credit & more)
         word = (self.count >> p)[: self.word_bits]

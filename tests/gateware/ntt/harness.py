@@ -20,6 +20,8 @@ class JobResult:
     compute_cycles: int
     err_length: bool
     err_tlast: bool
+    refused_writes: int = 0
+    """Clocks on which the engine wrote to its unload FIFO while it was full."""
 
 
 def run_job(
@@ -41,7 +43,7 @@ def run_job(
     n = len(values) if length is None else length
     out: list[int] = []
     lasts: list[int] = []
-    stats = {"cycles": 0, "compute": 0, "err_length": False, "err_tlast": False}
+    stats = {"cycles": 0, "compute": 0, "err_length": False, "err_tlast": False, "refused": 0}
 
     async def control(ctx):
         ctx.set(dut.length, n)
@@ -85,12 +87,25 @@ def run_job(
                 out.append(data)
                 lasts.append(last)
 
+    async def fifo_monitor(ctx):
+        q = dut.out_fifo  # exists once the simulator has elaborated the engine
+        while True:
+            _, _, w_en, w_rdy = await ctx.tick().sample(q.w_en, q.w_rdy)
+            stats["refused"] += bool(w_en and not w_rdy)
+
     sim = Simulator(dut)
     sim.add_clock(1e-8)
+    sim.add_testbench(fifo_monitor, background=True)
     sim.add_testbench(control)
     sim.add_testbench(source, background=True)
     sim.add_testbench(sink, background=True)
     sim.run()
     return JobResult(
-        out, lasts, stats["cycles"], stats["compute"], stats["err_length"], stats["err_tlast"]
+        out,
+        lasts,
+        stats["cycles"],
+        stats["compute"],
+        stats["err_length"],
+        stats["err_tlast"],
+        stats["refused"],
     )
