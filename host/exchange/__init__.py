@@ -31,14 +31,23 @@ Example (runs as a doctest)::
     >>> _ = ex.withdraw(w, sign_message(alice, w))
     >>> batch = ex.cut_batch(max_txs=16)                   # for a circuit of 16 slots
     >>> batch.old_root == ex.root, batch.new_root == ex.root, len(batch.txs)
-    (False, True, 11)
+    (False, True, 12)
+    >>> [r["kind"] for r in batch.txs[7:10]]  # one per circuit slot: the rest, the cross, the fill
+    ['order', 'order', 'fill']
     >>> [slot.TYPE for slot in batch.slots]  # 1 deposit, 2 withdrawal, 3 oracle, 0 private
-    [0, 0, 0, 0, 0, 1, 1, 0, 0, 3, 2]
+    [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 3, 2]
     >>> len(batch.public_data_bytes()) == 8 + 33 * 16, batch.public_inputs[2] == batch.commitment
     (True, True)
 """
 
-from zkel.host.exchange.account import FEE_ACCOUNT, INSURANCE_FUND, Account, Position
+from zkel.host.exchange.account import (
+    FEE_ACCOUNT,
+    INSURANCE_FUND,
+    ORDER_SLOTS,
+    Account,
+    OrderSlot,
+    Position,
+)
 from zkel.host.exchange.engine import Exchange
 from zkel.host.exchange.errors import ExchangeError
 from zkel.host.exchange.market import Market
@@ -49,6 +58,7 @@ from zkel.host.exchange.txs import OraclePrice, Transfer, Withdrawal, sign_messa
 __all__ = [
     "FEE_ACCOUNT",
     "INSURANCE_FUND",
+    "ORDER_SLOTS",
     "Account",
     "Batch",
     "Cancel",
@@ -57,6 +67,7 @@ __all__ = [
     "Market",
     "OraclePrice",
     "Order",
+    "OrderSlot",
     "Position",
     "Sequencer",
     "Side",

@@ -1,10 +1,16 @@
-"""Accounts: owner key, collateral, nonce and a fixed number of position slots.
+"""Accounts: owner key, collateral, nonce, a fixed number of position slots and an
+open-order table of a fixed number of entries.
 
-The number of position slots, ``MARKETS_PER_ACCOUNT``, is fixed so the transition
-circuit hashes a leaf of constant shape; slot ``i`` holds the position in market
-``i``. The fee account and the insurance fund are ordinary accounts at the fixed
-indexes ``FEE_ACCOUNT`` (0) and ``INSURANCE_FUND`` (1), owned by the operator key;
-so collateral conservation is one sum over the leaves.
+The number of position slots, ``MARKETS_PER_ACCOUNT``, and of order-table entries,
+``ORDER_SLOTS``, are fixed so the transition circuit hashes a leaf of constant
+shape; position slot ``i`` holds the position in market ``i``. Order-table entry
+``j`` holds one resting order of the account (its Poseidon hash and unfilled size)
+or ``(0, 0)`` when empty; an order takes the lowest empty entry when it is placed
+and leaves its entry when it is filled, cancelled or dropped, so an account has at
+most ``ORDER_SLOTS`` orders in the book. The fee account and the insurance fund are
+ordinary accounts at the fixed indexes ``FEE_ACCOUNT`` (0) and ``INSURANCE_FUND``
+(1), owned by the operator key; trading fees wait in each market's fee pool
+(``Market.fees``) until ``collect_fees`` moves them to the fee account.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from dataclasses import dataclass, replace
 from zkel.host.exchange.market import Market
 
 MARKETS_PER_ACCOUNT = 4
+#: entries of an account's open-order table (the circuit's ``ORDER_SLOTS``)
+ORDER_SLOTS = 4
 FEE_ACCOUNT = 0
 INSURANCE_FUND = 1
 
@@ -39,6 +47,33 @@ EMPTY_POSITIONS: tuple[Position, ...] = (Position(),) * MARKETS_PER_ACCOUNT
 
 
 @dataclass(frozen=True)
+class OrderSlot:
+    """One entry of an account's open-order table.
+
+    Parameters
+    ----------
+    order_hash : int
+        Poseidon hash of the signed order (a canonical field element; the order id),
+        0 for an empty entry.
+    remaining : int
+        Unfilled size of the order, base atoms (u64); 0 for an empty entry. Always
+        equal to the remaining size of the order in the book.
+    """
+
+    order_hash: int = 0
+    remaining: int = 0
+
+    @property
+    def empty(self) -> bool:
+        """True for the empty entry ``(0, 0)``."""
+        return not self.order_hash and not self.remaining
+
+
+EMPTY_SLOT = OrderSlot()
+EMPTY_ORDERS: tuple[OrderSlot, ...] = (EMPTY_SLOT,) * ORDER_SLOTS
+
+
+@dataclass(frozen=True)
 class Account:
     """One account leaf's contents (all fields, not just its hash).
 
@@ -56,6 +91,8 @@ class Account:
         The next nonce this account's signed messages must carry.
     positions : tuple[Position, ...]
         ``MARKETS_PER_ACCOUNT`` slots, slot ``i`` for market ``i``.
+    orders : tuple[OrderSlot, ...]
+        The open-order table: ``ORDER_SLOTS`` entries, ``(0, 0)`` when empty.
     """
 
     index: int
@@ -63,6 +100,7 @@ class Account:
     collateral: int = 0
     nonce: int = 0
     positions: tuple[Position, ...] = EMPTY_POSITIONS
+    orders: tuple[OrderSlot, ...] = EMPTY_ORDERS
 
     def position(self, market_id: int) -> Position:
         """The position slot of ``market_id``."""
@@ -82,18 +120,49 @@ class Account:
         """This account with its nonce advanced by one."""
         return replace(self, nonce=self.nonce + 1)
 
+    def free_order_slot(self) -> int | None:
+        """The lowest empty entry of the order table, or None when all are taken."""
+        for j, entry in enumerate(self.orders):
+            if entry.empty:
+                return j
+        return None
+
+    def order_slot(self, order_hash: int) -> int | None:
+        """The table entry holding ``order_hash``, or None."""
+        for j, entry in enumerate(self.orders):
+            if order_hash and entry.order_hash == order_hash:
+                return j
+        return None
+
+    def with_order(self, slot: int, entry: OrderSlot) -> Account:
+        """This account with order-table entry ``slot`` replaced by ``entry``."""
+        table = list(self.orders)
+        table[slot] = entry
+        return replace(self, orders=tuple(table))
+
+    def fill_order(self, slot: int, size: int) -> Account:
+        """This account after ``size`` base atoms of the order in entry ``slot`` were filled
+        (the entry becomes ``(0, 0)`` when nothing remains); ValueError on an over-fill."""
+        entry = self.orders[slot]
+        if not entry.order_hash or not 0 < size <= entry.remaining:
+            raise ValueError(f"entry {slot} of account {self.index} cannot fill {size}")
+        left = entry.remaining - size
+        return self.with_order(slot, OrderSlot(entry.order_hash, left) if left else EMPTY_SLOT)
+
     def has_positions(self) -> bool:
         """True when any slot holds a non-zero size."""
         return any(p.size for p in self.positions)
 
     def to_dict(self) -> dict:
-        """All fields, JSON-ready (positions as ``[size, funding_index]`` pairs)."""
+        """All fields, JSON-ready (positions as ``[size, funding_index]`` pairs, orders as
+        ``[hash as a decimal string, remaining]`` pairs)."""
         return {
             "index": self.index,
             "pubkey": [str(self.pubkey[0]), str(self.pubkey[1])],
             "collateral": self.collateral,
             "nonce": self.nonce,
             "positions": [[p.size, p.funding_index] for p in self.positions],
+            "orders": [[str(e.order_hash), e.remaining] for e in self.orders],
         }
 
     @classmethod
@@ -105,6 +174,7 @@ class Account:
             collateral=data["collateral"],
             nonce=data["nonce"],
             positions=tuple(Position(s, f) for s, f in data["positions"]),
+            orders=tuple(OrderSlot(int(h), int(r)) for h, r in data["orders"]),
         )
 
 

@@ -19,11 +19,17 @@ from zkel.host.exchange.orders import Side, SignedOrder
 
 @dataclass(frozen=True)
 class RestingOrder:
-    """An order in the book: the signed order, its unfilled size (base atoms), arrival seq."""
+    """An order in the book: the signed order, its unfilled size (base atoms), arrival seq,
+    and the entry of its owner's open-order table that holds it.
+
+    ``remaining`` always equals the ``remaining`` of that table entry
+    (``Account.orders[slot]``), and the entry's hash is ``order_hash``.
+    """
 
     signed: SignedOrder
     remaining: int
     seq: int
+    slot: int
 
     @property
     def order_hash(self) -> int:

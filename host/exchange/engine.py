@@ -5,25 +5,31 @@ Every public method is one exchange transaction: it validates (raising an
 request), computes new immutable accounts and markets with the pure transitions
 of :mod:`trade`, :mod:`liquidation`, :mod:`funding` and :mod:`txs`, and then
 commits them in ONE SQLite transaction: tree nodes, account rows, orders, markets
-and the witness records for the prover. It returns only after the commit, so a
-returned receipt is an acknowledged, durable transaction.
+and the witness records for the prover (one record per circuit slot: an order is
+its placement, fills and drops, see :mod:`matching`). It returns only after the
+commit, so a returned receipt is an acknowledged, durable transaction.
+
+Funding is settled only where positions change (fills, liquidations), the rule the
+transition circuit enforces; margin checks count unsettled funding either way
+(:func:`zkel.host.exchange.margin.equity`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zkel.circuits.smt import SparseMerkleTree
 from zkel.host.exchange import txs
 from zkel.host.exchange.account import (
+    EMPTY_SLOT,
     FEE_ACCOUNT,
     INSURANCE_FUND,
     MARKETS_PER_ACCOUNT,
     Account,
-    settle_funding,
 )
 from zkel.host.exchange.book import OrderBook, RestingOrder
 from zkel.host.exchange.errors import (
@@ -237,7 +243,7 @@ class Exchange:
                 f"nonce {nonce} of account {index} skips ahead (next is {account.nonce})"
             )
         check_signature(account.pubkey, message, sig, f"{what} of account {index}")
-        return settle_funding(account, self.markets)
+        return account
 
     def _free(self, account: Account) -> int:
         from zkel.host.exchange.margin import free_collateral
@@ -260,8 +266,7 @@ class Exchange:
         index = len(self.accounts)
         if index >= 1 << self.depth:
             raise InvalidRequest(f"the account tree (depth {self.depth}) is full")
-        account = Account(index, (int(pubkey[0]), int(pubkey[1])))
-        account = settle_funding(account, self.markets)
+        account = Account(index, (int(pubkey[0]), int(pubkey[1])))  # all zero, as the circuit
         with self._atomic() as rec:
             rec.step(
                 "create_account",
@@ -272,7 +277,7 @@ class Exchange:
 
     def deposit(self, account: int, amount: int) -> txs.Receipt:
         """Credit ``amount`` quote atoms arriving from the settlement layer."""
-        new = txs.deposit(settle_funding(self.account(account), self.markets), amount)
+        new = txs.deposit(self.account(account), amount)
         with self._atomic() as rec:
             rec.step("deposit", {"account": account, "amount": amount}, {account: new})
         return rec.receipt("deposit")
@@ -300,7 +305,7 @@ class Exchange:
     def transfer(self, request: txs.Transfer, sig: Signature) -> txs.Receipt:
         """Transfer free collateral to another account, signed by the sender."""
         sender = self._signed_by(request.sender, request.nonce, request.hash(), sig, "transfer")
-        recipient = settle_funding(self.account(request.recipient), self.markets)
+        recipient = self.account(request.recipient)
         new_s, new_r = txs.transfer(sender, recipient, request.amount, self._free(sender))
         with self._atomic() as rec:
             rec.step(
@@ -325,19 +330,42 @@ class Exchange:
     def cancel_order(self, cancel: Cancel, sig: Signature) -> txs.Receipt:
         """Remove a resting order, signed by its owner."""
         account = self._signed_by(cancel.account, cancel.nonce, cancel.hash(), sig, "cancel")
-        if cancel.order_hash not in self.orders_of.get(cancel.account, ()):
+        slot = account.order_slot(cancel.order_hash)
+        if slot is None or cancel.order_hash not in self.orders_of.get(cancel.account, ()):
             raise UnknownOrder(f"order {cancel.order_hash} of account {cancel.account} is not open")
         with self._atomic() as rec:
             rec.remove_order(cancel.order_hash)
             rec.step(
                 "cancel",
-                {"account": cancel.account, "order": str(cancel.order_hash), "nonce": cancel.nonce},
-                {cancel.account: account.bump_nonce()},
+                {
+                    "account": cancel.account,
+                    "order": str(cancel.order_hash),
+                    "nonce": cancel.nonce,
+                    "slot": slot,
+                },
+                {cancel.account: account.bump_nonce().with_order(slot, EMPTY_SLOT)},
                 message=cancel.hash(),
                 sig=sig,
                 signer=account.pubkey,
             )
         return rec.receipt("cancel")
+
+    def collect_fees(self, market_id: int) -> txs.Receipt:
+        """Move market ``market_id``'s fee pool (quote atoms) to the fee account (operator
+        action, unsigned); refused when the pool is empty."""
+        market = self.market(market_id)
+        if not market.fees:
+            raise InvalidRequest(f"market {market_id} has no fees to collect")
+        fee_account = self.accounts[FEE_ACCOUNT].credit(market.fees)
+        with self._atomic() as rec:
+            rec.set_market(replace(market, fees=0))
+            rec.step(
+                "collect_fees",
+                {"market": market_id},
+                {FEE_ACCOUNT: fee_account},
+                events={"amount": market.fees},
+            )
+        return rec.receipt("collect_fees")
 
     def update_oracle(self, price: txs.OraclePrice, sig: Signature) -> txs.PriceReceipt:
         """Apply a signed oracle price, then liquidate every account below maintenance."""

@@ -34,6 +34,10 @@ class InsufficientMargin(ExchangeError):
     """An order, withdrawal or transfer that would leave an account below initial margin."""
 
 
+class TooManyOrders(ExchangeError):
+    """An order from an account whose open-order table (``ORDER_SLOTS`` entries) is full."""
+
+
 class UnknownAccount(ExchangeError):
     """An account index with no account."""
 

@@ -9,11 +9,15 @@ updated markets, which is what the engine's sweep scans too.
 Invariants
 ----------
 1. Collateral conservation: ``sum(collateral) + sum(lots * funding_index_at_settlement)``
-   over all accounts (fee account and insurance fund included) equals deposits
-   minus withdrawals. The second term accounts for funding not yet settled
-   (positions net to zero, so ``sum(lots * current_index)`` is 0).
+   over all accounts (fee account and insurance fund included) plus the markets'
+   fee pools (``sum(Market.fees)``, fees not yet collected) equals deposits minus
+   withdrawals. The second term accounts for funding not yet settled (positions
+   net to zero, so ``sum(lots * current_index)`` is 0).
 2. Positions net to zero in every market.
 3. Every account a fill touched meets initial margin after the order.
+6. Every resting order is in its owner's open-order table at its ``slot`` with the
+   same remaining size, and every non-empty table entry is a resting order (checked
+   for the accounts the transaction touched).
 4. Every liquidated account was below maintenance margin just before.
 5. After an oracle update or funding tick, no account holding a position in an
    affected market is below maintenance margin.
@@ -42,7 +46,7 @@ class InvariantChecker:
         self.net = {m: 0 for m in exchange.markets}
         for account in exchange.accounts.values():
             self._add(account, +1)
-        self.external = self.total  # whatever was there when checking started
+        self.external = self.total + self._pools()  # whatever was there when checking started
         self.steps = 0
         self.liquidations_checked = 0
 
@@ -52,6 +56,9 @@ class InvariantChecker:
             pos = account.positions[m]
             value += market.lots(pos.size) * pos.funding_index
         return value
+
+    def _pools(self) -> int:
+        return sum(m.fees for m in self.ex.markets.values())
 
     def _add(self, account: Account, sign: int) -> None:
         self.total += sign * self._contribution(account)
@@ -76,22 +83,41 @@ class InvariantChecker:
                 self._add(before, -1)
             self._add(after, +1)
         self.steps += 1
-        if self.total != self.external:
+        held = self.total + self._pools()
+        if held != self.external:
             raise InvariantViolation(
-                f"collateral not conserved: {self.total} held, {self.external} deposited net"
+                f"collateral not conserved: {held} held (fee pools included), "
+                f"{self.external} deposited net"
             )
         for m, net in self.net.items():
             if net:
                 raise InvariantViolation(f"positions in market {m} net to {net}, not 0")
+        self._check_tables({after.index for _, _, _, after in rec.changes})
         for record in rec.records:
-            if record["kind"] == "order" and record["events"]["fills"]:
-                touched = {f["maker"] for f in record["events"]["fills"]}
-                touched.add(record["tx"]["order"]["account"])
-                self._require_initial(touched)
+            if record["kind"] == "fill":
+                self._require_initial({record["tx"]["maker"], record["tx"]["taker"]})
             if record["kind"] == "oracle":
                 self._require_maintenance(ex.holders[record["tx"]["market"]])
             if record["kind"] == "funding":
                 self._require_maintenance(set().union(*ex.holders.values()))
+
+    def _check_tables(self, indexes: Iterable[int]) -> None:
+        ex = self.ex
+        for i in indexes:
+            account = ex.accounts[i]
+            open_orders = {r.order_hash: r for r in ex.open_orders(i)}
+            for slot, entry in enumerate(account.orders):
+                if entry.empty:
+                    continue
+                r = open_orders.pop(entry.order_hash, None)
+                if r is None or (r.slot, r.remaining) != (slot, entry.remaining):
+                    raise InvariantViolation(
+                        f"account {i}: table entry {slot} {entry} is not its resting order {r}"
+                    )
+            if open_orders:
+                raise InvariantViolation(
+                    f"account {i}: resting orders {sorted(open_orders)} are not in its table"
+                )
 
     def _check_liquidated(self, record: dict, before: Account) -> None:
         if record["tx"]["account"] != before.index:

@@ -29,7 +29,7 @@ Collateral moves only between accounts, so the sum over all accounts is unchange
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zkel.host.exchange.account import INSURANCE_FUND, Account, Position, settle_funding
 from zkel.host.exchange.errors import ExchangeError
@@ -85,7 +85,7 @@ def _close_all(account: Account, markets: dict[int, Market]) -> Account:
         if pos.size:
             collateral += notional(pos.size, markets[m].oracle_price)
             slots[m] = Position(0, pos.funding_index)
-    return Account(account.index, account.pubkey, collateral, account.nonce, tuple(slots))
+    return replace(account, collateral=collateral, positions=tuple(slots))
 
 
 def _takeover(target: Account, fund: Account, markets: dict[int, Market]) -> Account:

@@ -1,4 +1,5 @@
-"""Markets: static parameters and the per-market state (oracle, funding index, interest)."""
+"""Markets: static parameters and the per-market state (oracle, funding index, interest,
+fee pool)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class Market:
     liquidation_fee_ppm : int
         Fraction of a liquidated notional paid to the insurance fund, ppm.
     maker_fee_ppm, taker_fee_ppm : int
-        Trading fees on the fill notional, ppm, paid to the fee account.
+        Trading fees on the fill notional, ppm (rounded up), paid into ``fees``.
     funding_cap_ppm : int
         Largest funding rate per funding tick, ppm of the oracle price.
     funding_damping : int
@@ -44,6 +45,9 @@ class Market:
         Cumulative funding, signed quote atoms per lot.
     open_interest : int
         Sum of the long position sizes, base atoms.
+    fees : int
+        The market's fee pool: trading fees of its fills not yet collected, quote
+        atoms (u64). ``Exchange.collect_fees`` moves it to the fee account.
     """
 
     market_id: int
@@ -62,6 +66,7 @@ class Market:
     mark_price: int = 0
     funding_index: int = 0
     open_interest: int = 0
+    fees: int = 0
 
     def __post_init__(self) -> None:
         check_amount("tick_size", self.tick_size, positive=True)
@@ -81,6 +86,7 @@ class Market:
             raise InvalidRequest(f"market {self.symbol}: funding_damping must be >= 1")
         if self.oracle_price:
             self.check_price(self.oracle_price)
+        check_amount("fees", self.fees)
 
     def check_price(self, price: int) -> int:
         """Return ``price`` if it is positive, in range and on tick, else raise."""

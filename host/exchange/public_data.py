@@ -9,8 +9,9 @@ record kind     slot
 ``deposit``     ``DepositSlot(account, amount)``
 ``withdraw``    ``WithdrawalSlot(account, amount, recipient as 20 bytes, big-endian)``
 ``oracle``      ``OracleSlot(market, price, timestamp)``
-anything else   ``EmptySlot()`` (account creation, market listing, transfer, order,
-                cancel, liquidation, funding tick: private)
+anything else   ``EmptySlot()`` (account creation, market listing, transfer, order
+                placement, fill, drop, cancel, liquidation, funding tick, fee
+                collection: private)
 ==============  ===============================================================
 
 Amounts in quote atoms (u64), account index and market id u32, timestamp in
@@ -29,7 +30,18 @@ from zkel.circuits.transition.pubdata import (
 
 #: record kinds that publish nothing (an :class:`EmptySlot`)
 PRIVATE_KINDS = frozenset(
-    {"create_account", "list_market", "transfer", "order", "cancel", "liquidation", "funding"}
+    {
+        "create_account",
+        "list_market",
+        "transfer",
+        "order",
+        "fill",
+        "drop",
+        "cancel",
+        "liquidation",
+        "funding",
+        "collect_fees",
+    }
 )
 ADDRESS_BYTES = 20
 

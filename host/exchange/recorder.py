@@ -34,6 +34,39 @@ Witness record (JSON; field elements as decimal strings)::
 :meth:`Market.to_dict`). ``root_before``/``root_after`` are state roots
 ``poseidon([accounts_root, markets_root])``. A withdrawal's ``tx`` holds
 ``recipient`` (int, a 160-bit L1 address).
+
+Record kinds and their ``tx`` (one circuit slot each; an order is the placement,
+then its fills and drops; ``order`` below stands for a signed order's fields
+``{"account", "market", "side", "price", "size", "expiry", "nonce"}``)::
+
+    list_market     {"market": market dict}                                no update
+    create_account  {"account", "pubkey": [x, y]}                          1 update
+    deposit         {"account", "amount"}                                  1 update
+    withdraw        {"account", "amount", "nonce", "recipient"}  signed    1 update
+    transfer        {"sender", "recipient", "amount", "nonce"}   signed    2 updates
+    order           {**order, "hash", "slot"}  signed (message = hash)     1 update:
+                    nonce + 1, orders[slot] := (hash, size)
+    fill            {"market", "maker", "taker", "maker_side", "price", "size",
+                     "notional", "maker_fee", "taker_fee",
+                     "maker_order": {**order, "hash", "slot"},
+                     "taker_order": {**order, "hash", "slot"}}             2 updates
+                    (maker and taker, index order): funding settled, positions
+                    and cash moved, each entry's remaining -= size ((0, 0) at 0);
+                    market: mark_price := price, fees += maker_fee + taker_fee
+    drop            {"account", "order", "slot", "reason"}                 1 update:
+                    orders[slot] := (0, 0); reason "expired", "self-trade",
+                    "maker margin", "taker margin" or "liquidated"
+    cancel          {"account", "order", "nonce", "slot"}        signed    1 update:
+                    nonce + 1, orders[slot] := (0, 0)
+    oracle          {"market", "price", "timestamp"}  signed by the oracle, no update
+    funding         {"rates": {market: [rate_ppm, delta]}}                 no update
+    liquidation     {"account", "mode"}    takeover: 2 updates (target, fund);
+                                           adl: the target and its counterparties
+    collect_fees    {"market"}      1 update: fee account collateral += the
+                                    market's fees; market fees := 0
+
+Only fills and liquidations settle funding (as the circuit does); every other
+kind leaves the accounts' funding indexes as they were.
 """
 
 from __future__ import annotations
@@ -41,7 +74,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from zkel.host.exchange.account import Account
+from zkel.host.exchange.account import EMPTY_SLOT, Account
 from zkel.host.exchange.book import OrderBook, RestingOrder
 from zkel.host.exchange.margin import OpenOrder
 from zkel.host.exchange.market import Market
@@ -53,6 +86,7 @@ from zkel.host.state.leaf import leaf_hash, markets_root, state_root
 
 if TYPE_CHECKING:
     from zkel.host.exchange.engine import Exchange
+    from zkel.host.exchange.matching import Drop
 
 
 class Recorder:
@@ -84,6 +118,7 @@ class Recorder:
             "hash": str(r.order_hash),
             "remaining": r.remaining,
             "seq": r.seq,
+            "slot": r.slot,
         }
 
     @staticmethod
@@ -91,7 +126,7 @@ class Recorder:
         signed = SignedOrder(
             Order(**d["order"]), Signature.from_seq(d["signature"]), int(d["hash"])
         )
-        return RestingOrder(signed, d["remaining"], d["seq"])
+        return RestingOrder(signed, d["remaining"], d["seq"], d["slot"])
 
     def add_order(self, resting: RestingOrder) -> None:
         self.ex.books[resting.signed.order.market].add(resting)
@@ -110,6 +145,19 @@ class Recorder:
                 self.ex.store.delete_order(order_hash)
                 return resting
         raise KeyError(order_hash)
+
+    def drop(self, drop: Drop) -> int:
+        """Record a ``drop``: the order leaves the book (when there) and its owner's
+        table entry ``drop.slot`` becomes ``(0, 0)``; returns the record's seq."""
+        account = self.ex.accounts[drop.account]
+        if account.orders[drop.slot].order_hash != drop.order_hash:
+            raise AssertionError(
+                f"entry {drop.slot} of account {drop.account} does not hold {drop.order_hash}"
+            )
+        if drop.order_hash in self.ex.orders_of.get(drop.account, ()):
+            self.remove_order(drop.order_hash)
+        after = account.with_order(drop.slot, EMPTY_SLOT)
+        return self.step("drop", drop.tx(), {drop.account: after})
 
     def _put_order(self, r: RestingOrder) -> None:
         self.ex.store.put_order(r.order_hash, r.signed.order.market, r.seq, self.resting_to_dict(r))

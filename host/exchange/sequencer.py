@@ -13,13 +13,19 @@ cleared). A batch's public inputs are ``[old_root, new_root, commitment]`` (stat
 roots, see :mod:`zkel.host.state.leaf`); everything else (the per-transaction
 witness records: accounts before and after, siblings, signatures and messages,
 markets before and after) is private.
+
+Funding ticks start a batch: the circuit applies a funding tick once per batch,
+before its slot 0, so :func:`cut_batch` never puts a ``funding`` record anywhere
+but first. When the next record to take is a funding record and the batch
+already holds records, the batch ends before it (a batch cut by count may then
+hold fewer than ``max_txs`` records; it is padded like any other).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,18 +130,30 @@ def build_batch(number: int, records: list[dict], n_slots: int | None = None) ->
     )
 
 
+def funding_cut(records: Iterable[dict]) -> int:
+    """How many of ``records`` (consecutive, log order) one batch may take: all of them,
+    or those before the first ``funding`` record that is not the first record."""
+    n = 0
+    for n, rec in enumerate(records):
+        if n and rec["kind"] == "funding":
+            return n
+    return n + 1
+
+
 def cut_batch(ex: Exchange, max_txs: int | None = None) -> Batch | None:
     """Close the next batch from the unbatched log; None when empty.
 
     With ``max_txs`` (the circuit's slot count) it takes at most that many records
     and has ``n_slots = max_txs`` (empty padding after the records); without, it
-    takes every pending record and has one slot per record.
+    takes every pending record and has one slot per record. Either way it stops
+    before a ``funding`` record that would not be the batch's first.
     """
     if max_txs is not None and max_txs < 1:
         raise ValueError(f"max_txs must be >= 1, not {max_txs}")
     pending = ex.store.unbatched_txs(max_txs)
     if not pending:
         return None
+    pending = pending[: funding_cut(rec for _, rec in pending)]
     number = ex.store.get_meta("batch_number", 0)
     batch = build_batch(number, [rec for _, rec in pending], max_txs)
     with ex.store.transaction():
@@ -147,7 +165,8 @@ def cut_batch(ex: Exchange, max_txs: int | None = None) -> Batch | None:
 class Sequencer:
     """Cuts batches of ``max_txs`` slots (the circuit's batch size) from an exchange's log
     when ``max_txs`` records are pending or the oldest pending one waited ``max_age_s``
-    seconds (``clock`` gives seconds); an age-cut batch is padded to ``max_txs`` slots."""
+    seconds (``clock`` gives seconds); an age-cut batch is padded to ``max_txs`` slots,
+    and so is one ended early by a funding record (which starts the next batch)."""
 
     def __init__(
         self,
@@ -168,10 +187,14 @@ class Sequencer:
         if pending and self._since is None:
             self._since = self.clock()
         while pending >= self.max_txs:
-            out.append(cut_batch(self.ex, self.max_txs))
-            pending -= self.max_txs
+            batch = cut_batch(self.ex, self.max_txs)
+            out.append(batch)
+            pending -= len(batch.txs)
             self._since = self.clock() if pending else None
         if pending and self._since is not None and self.clock() - self._since >= self.max_age_s:
-            out.append(cut_batch(self.ex, self.max_txs))
+            while pending:  # more than one batch when a funding record splits them
+                batch = cut_batch(self.ex, self.max_txs)
+                out.append(batch)
+                pending -= len(batch.txs)
             self._since = None
         return out

@@ -5,7 +5,9 @@ The sweep checks every account holding a position in the affected markets,
 liquidates those below maintenance margin in index order (re-checking each just
 before, since earlier liquidations change the fund and ADL counterparties), and
 queues any account a liquidation pushed below maintenance. A liquidated account's
-resting orders are cancelled first.
+resting orders are dropped first, one ``drop`` record each (reason
+``"liquidated"``, in table-entry order) before its ``liquidation`` record, so a
+liquidated account has an empty order table.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from zkel.host.exchange.errors import InvalidRequest
 from zkel.host.exchange.funding import tick
 from zkel.host.exchange.liquidation import LiquidationResult, liquidate
 from zkel.host.exchange.margin import health
+from zkel.host.exchange.matching import Drop
 from zkel.host.exchange.orders import Signature, check_signature
 from zkel.host.exchange.recorder import Recorder
 from zkel.host.exchange.txs import OraclePrice, PriceReceipt
@@ -71,8 +74,10 @@ def sweep(ex: Exchange, rec: Recorder, candidates: set[int]) -> list[Liquidation
         account = ex.accounts[index]
         if not health(account, ex.markets).below_maintenance:
             continue
-        for order_hash in sorted(ex.orders_of.get(index, ())):
-            rec.remove_order(order_hash)
+        for slot, entry in enumerate(account.orders):
+            if entry.order_hash:
+                rec.drop(Drop(index, entry.order_hash, slot, "liquidated"))
+        account = ex.accounts[index]
         others = {
             j
             for m, pos in enumerate(account.positions)

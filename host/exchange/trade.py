@@ -2,9 +2,10 @@
 
 Fills happen at the maker's price. The buyer pays the notional
 ``size * price / SIZE_SCALE`` (quote atoms) to the seller out of collateral; each
-side pays its fee (maker and taker fee fractions of that notional, rounded up) to
-the fee account. Both accounts settle funding first. The fill is valid only when
-both accounts meet initial margin after it.
+side pays its fee (maker and taker fee fractions of that notional, rounded up),
+which the engine adds to the market's fee pool (``Market.fees``). Both accounts
+settle funding first, and each order's table entry loses ``size`` (emptied at 0).
+The fill is valid only when both accounts meet initial margin after it.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ class FillResult:
     fill: Fill
     maker: Account
     taker: Account
-    fee_account: Account
     maker_health: Health
     taker_health: Health
 
@@ -61,19 +61,22 @@ def _move(account: Account, market_id: int, signed_size: int, cash: int) -> Acco
 def apply_fill(
     maker: Account,
     taker: Account,
-    fee_account: Account,
     markets: dict[int, Market],
     market_id: int,
     maker_side: Side,
     price: int,
     size: int,
     order_ids: tuple[int, int] = (0, 0),
+    slots: tuple[int, int] | None = None,
 ) -> FillResult:
     """Fill ``size`` base atoms at ``price`` between ``maker`` (on ``maker_side``) and ``taker``.
 
     ``markets[market_id]`` gives fees and oracle price; accounts are settled for
-    funding first. Returns new accounts whatever the margin outcome: callers look
-    at :attr:`FillResult.ok` and discard a failing result.
+    funding first. ``slots`` are the order-table entries of the maker's and the
+    taker's orders (each loses ``size``); None leaves the tables alone. The fees
+    are in the returned :class:`Fill`; the caller adds them to the market's pool.
+    Returns new accounts whatever the margin outcome: callers look at
+    :attr:`FillResult.ok` and discard a failing result.
     """
     market = markets[market_id]
     maker = settle_funding(maker, markets)
@@ -84,7 +87,9 @@ def apply_fill(
     sign = 1 if maker_side is Side.BUY else -1
     maker = _move(maker, market_id, sign * size, -sign * value - maker_fee)
     taker = _move(taker, market_id, -sign * size, sign * value - taker_fee)
-    fee_account = fee_account.credit(maker_fee + taker_fee)
+    if slots is not None:
+        maker = maker.fill_order(slots[0], size)
+        taker = taker.fill_order(slots[1], size)
     fill = Fill(
         market_id,
         maker.index,
@@ -98,6 +103,4 @@ def apply_fill(
         maker_fee,
         taker_fee,
     )
-    return FillResult(
-        fill, maker, taker, fee_account, health(maker, markets), health(taker, markets)
-    )
+    return FillResult(fill, maker, taker, health(maker, markets), health(taker, markets))

@@ -13,6 +13,7 @@ from zkel.host.state.leaf import (
     market_leaf,
     market_leaf_fields,
     markets_root,
+    orders_hash,
     positions_hash,
     state_root,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "market_leaf",
     "market_leaf_fields",
     "markets_root",
+    "orders_hash",
     "positions_hash",
     "recompute_accounts_root",
     "recompute_root",

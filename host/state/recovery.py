@@ -80,7 +80,8 @@ def check_layout(store: Store) -> int:
     if layout != STATE_LAYOUT:
         raise ValueError(
             f"{store.path}: state layout {layout}, this zkel reads layout {STATE_LAYOUT} "
-            "(markets outside the account tree); re-create the database"
+            "(open-order tables in the account leaves, market fee pools); "
+            "re-create the database"
         )
     return depth
 

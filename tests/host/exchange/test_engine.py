@@ -15,6 +15,7 @@ from tests.host.exchange.helpers import (
 )
 from zkel.circuits.poseidon import poseidon
 from zkel.host.exchange import Cancel, OraclePrice, Side, Transfer, Withdrawal, sign_message
+from zkel.host.exchange.account import pending_funding
 from zkel.host.exchange.errors import (
     BadNonce,
     BadSignature,
@@ -52,7 +53,10 @@ def test_fill_at_maker_price_with_fees(ex3):
     assert fill.maker_fee == -(-value * 200 // 10**6) and fill.taker_fee == -(-value * 500 // 10**6)
     assert ex.account(a).collateral == 10_000 * QUOTE_SCALE - value - fill.taker_fee
     assert ex.account(b).collateral == 10_000 * QUOTE_SCALE + value - fill.maker_fee
-    assert ex.account(0).collateral == fill.maker_fee + fill.taker_fee
+    assert ex.account(0).collateral == 0  # fees wait in the market's pool
+    assert ex.market(0).fees == fill.maker_fee + fill.taker_fee
+    ex.collect_fees(0)
+    assert ex.account(0).collateral == fill.maker_fee + fill.taker_fee and ex.market(0).fees == 0
     assert ex.account(a).positions[0].size == 4 * LOT == -ex.account(b).positions[0].size
     assert ex.book(0).depth(Side.SELL) == [(BTC_PRICE, 6 * LOT)]  # partial fill rests
     assert ex.market(0).mark_price == BTC_PRICE
@@ -245,11 +249,17 @@ def test_funding_through_engine_is_zero_sum(ex3):
     # premium 30 ticks / 30,000 USD = 100 ppm, / damping 8 = 12 ppm of 30 USD per lot
     assert delta == 30 * 10**6 * 12 // 10**6 > 0  # longs pay
     assert ex.market(0).mark_price == BTC_PRICE  # reset to the oracle after the tick
-    ex.deposit(a, 1)  # touching an account settles its funding
-    ex.deposit(b, 1)
-    paid = ca + 1 - ex.account(a).collateral
-    received = ex.account(b).collateral - cb - 1
+    # only a fill (or a liquidation) settles funding: a deposit leaves it pending
+    ex.deposit(a, 1)
+    assert ex.account(a).collateral == ca + 1
+    assert pending_funding(ex.account(a), ex.markets) == 20 * delta
+    assert pending_funding(ex.account(b), ex.markets) == -20 * delta
+    ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE, LOT))  # a and b trade: both settle
+    (fill,) = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT)).fills
+    paid = ca + 1 - fill.notional - fill.taker_fee - ex.account(a).collateral
+    received = ex.account(b).collateral - cb - fill.notional + fill.maker_fee
     assert paid == received == 20 * delta
+    assert ex.account(a).positions[0].funding_index == delta
     assert ex.tick_funding().liquidations == ()  # no trade since: rate 0
     assert ex.market(0).funding_index == delta
 

@@ -32,7 +32,11 @@ def test_example_runs(readme, heading, tmp_path, monkeypatch, capsys):
     exec(compile(code, readme, "exec"), namespace)
     ex = namespace["ex"]
     batch = Batch.from_dict(json.loads((tmp_path / "batch-0.json").read_text()))
-    assert batch.new_root == ex.root and batch.n_slots == 16
+    assert batch.n_slots == 16 and batch.txs[-1]["kind"] == "withdraw"
+    # the funding tick at the end starts the next batch (the circuit's rule)
+    rest = ex.cut_batch(max_txs=16)
+    assert [r["kind"] for r in rest.txs] == ["funding"]
+    assert rest.old_root == batch.new_root and rest.new_root == ex.root
     withdrawal = pubdata.WithdrawalSlot(
         namespace["a"], 1_000_000_000, namespace["w"].recipient_bytes
     )

@@ -17,7 +17,7 @@ from tests.host.exchange.helpers import (
     user_key,
 )
 from zkel.circuits.poseidon import poseidon
-from zkel.circuits.smt import SparseMerkleTree
+from zkel.circuits.smt import SparseMerkleTree, compute_root
 from zkel.circuits.transition import pubdata
 from zkel.host.exchange import (
     Account,
@@ -47,6 +47,9 @@ SLOT_OF_KIND = {
     "list_market": 0,
     "transfer": 0,
     "order": 0,
+    "fill": 0,
+    "drop": 0,
+    "collect_fees": 0,
     "cancel": 0,
     "liquidation": 0,
     "funding": 0,
@@ -62,8 +65,10 @@ def _every_kind():
     ex.submit_order(rest)
     cancel = Cancel(c, rest.order_hash, 2)
     ex.cancel_order(cancel, sign(user_key(ex, c), cancel.hash()))
+    ex.submit_order(order(ex, a, Side.SELL, 2 * BTC_PRICE, LOT))  # dropped when a is liquidated
     ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE, 3000 * LOT))  # 3 BTC, 10x
     ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, 3000 * LOT))
+    ex.collect_fees(0)
     msg = OraclePrice(0, 27_000 * QUOTE_SCALE, 1)
     assert ex.update_oracle(msg, sign_message(key(0), msg)).liquidations  # a goes under
     ex.tick_funding()
@@ -73,13 +78,9 @@ def _every_kind():
 
 
 def _check_path(upd):
-    index = upd["index"]
+    index, siblings = upd["index"], [int(s) for s in upd["siblings"]]
     for leaf, root in ((upd["old_leaf"], upd["old_root"]), (upd["new_leaf"], upd["new_root"])):
-        node = int(leaf)
-        for level, s in enumerate(upd["siblings"]):
-            s = int(s)
-            node = poseidon([s, node] if (index >> level) & 1 else [node, s])
-        assert node == int(root)
+        assert compute_root(int(leaf), index, siblings) == int(root)
     assert int(upd["new_leaf"]) == leaf_hash(Account.from_dict(upd["after"]))
     if upd["before"] is None:
         assert upd["old_leaf"] == "0"
@@ -125,10 +126,15 @@ def test_records_carry_accounts_and_markets_roots():
         assert prev["accounts_root_after"] == rec["accounts_root_before"]
     assert int(recs[-1]["root_after"]) == ex.root
     # a fill moves the mark price and open interest, both seen before and after
-    fill = next(r for r in recs if r["kind"] == "order" and r["events"]["fills"])
+    fill = next(r for r in recs if r["kind"] == "fill")
     mark_before, mark_after = (fill[k][0]["mark_price"] for k in ("markets_before", "markets"))
     assert (mark_before, mark_after) == (0, BTC_PRICE)
     assert fill["markets"][0]["open_interest"] == 3000 * LOT
+    fees = fill["tx"]["maker_fee"] + fill["tx"]["taker_fee"]
+    assert (fill["markets_before"][0]["fees"], fill["markets"][0]["fees"]) == (0, fees)
+    collect = next(r for r in recs if r["kind"] == "collect_fees")
+    assert [m["fees"] for m in collect["markets"]] == [0, 0]
+    assert collect["updates"][0]["after"]["collateral"] == fees
     # an oracle price moves the markets root only
     oracle = next(r for r in recs if r["kind"] == "oracle")
     assert oracle["updates"] == [] and oracle["markets_root_before"] != oracle["markets_root_after"]
@@ -138,9 +144,14 @@ def test_records_carry_accounts_and_markets_roots():
 def test_each_record_is_one_slot_in_log_order(tmp_path):
     ex, (a, b, c) = _every_kind()
     batch = ex.cut_batch()
-    assert batch.n_slots == len(batch.txs) == len(batch.slots)
-    assert [s.TYPE for s in batch.slots] == [SLOT_OF_KIND[r["kind"]] for r in batch.txs]
-    public = [s for s in batch.slots if not isinstance(s, pubdata.EmptySlot)]
+    rest = ex.cut_batch()  # the funding tick starts a batch of its own
+    assert batch.txs[-1]["kind"] == "liquidation" and rest.txs[0]["kind"] == "funding"
+    assert rest.old_root == batch.new_root and rest.new_root == ex.root
+    assert ex.cut_batch() is None
+    for cut in (batch, rest):
+        assert cut.n_slots == len(cut.txs) == len(cut.slots)
+        assert [s.TYPE for s in cut.slots] == [SLOT_OF_KIND[r["kind"]] for r in cut.txs]
+    public = [s for s in batch.slots + rest.slots if not isinstance(s, pubdata.EmptySlot)]
     deposits = [pubdata.DepositSlot(i, 10_000 * QUOTE_SCALE) for i in (a, b, c)]
     assert public == [
         *deposits,
@@ -155,7 +166,6 @@ def test_each_record_is_one_slot_in_log_order(tmp_path):
     assert pubdata.decode(data).slots == batch.slots
     assert batch.commitment == pubdata.commitment(data)
     assert batch.public_inputs == [batch.old_root, batch.new_root, batch.commitment]
-    assert batch.new_root == ex.root
     again = Batch.from_dict(json.loads(batch.write(tmp_path / "b.json").read_text()))
     assert again == batch and again.commitment == batch.commitment
     assert ex.store.batch(0) == batch.to_dict()

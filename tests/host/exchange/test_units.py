@@ -63,7 +63,7 @@ def test_market_parameters_checked():
 
 def _resting(h, side, price, size, seq):
     o = Order(2, 0, side, price, size, 99, h)
-    return RestingOrder(SignedOrder(o, Signature(0, 0, 0), h + 1), size, seq)
+    return RestingOrder(SignedOrder(o, Signature(0, 0, 0), h + 1), size, seq, 0)
 
 
 def test_book_priority_and_removal():

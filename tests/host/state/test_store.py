@@ -7,16 +7,33 @@ import pytest
 from tests.host.exchange.helpers import make_exchange
 from zkel.circuits.poseidon import poseidon
 from zkel.circuits.smt import SparseMerkleTree
-from zkel.host.exchange import Account, Position
+from zkel.host.exchange import Account, OrderSlot, Position
 from zkel.host.exchange.scales import FIELD_ORDER
-from zkel.host.state import SqliteNodeStore, Store, leaf_fields, leaf_hash, positions_hash
+from zkel.host.state import (
+    SqliteNodeStore,
+    Store,
+    leaf_fields,
+    leaf_hash,
+    orders_hash,
+    positions_hash,
+)
 
 
 def test_leaf_layout():
-    acct = Account(5, (11, 12), -3, 4, (Position(-7, 2), Position(1, -1), Position(), Position()))
+    orders = (OrderSlot(), OrderSlot(77, 300), OrderSlot(), OrderSlot(FIELD_ORDER - 1, 2**64 - 1))
+    positions = (Position(-7, 2), Position(1, -1), Position(), Position())
+    acct = Account(5, (11, 12), -3, 4, positions, orders)
     assert positions_hash(acct) == poseidon([FIELD_ORDER - 7, 2, 1, FIELD_ORDER - 1, 0, 0, 0, 0])
-    assert leaf_fields(acct) == [11, 12, FIELD_ORDER - 3, 4, positions_hash(acct)]
+    assert orders_hash(acct) == poseidon([0, 0, 77, 300, 0, 0, FIELD_ORDER - 1, 2**64 - 1])
+    hashes = [positions_hash(acct), orders_hash(acct)]
+    assert leaf_fields(acct) == [11, 12, FIELD_ORDER - 3, 4, *hashes]
     assert leaf_hash(acct) == poseidon(leaf_fields(acct))
+    # an empty table hashes eight zeros, and the table is part of the leaf
+    empty = Account(5, (11, 12), -3, 4, positions)
+    assert orders_hash(empty) == poseidon([0] * 8) and leaf_hash(empty) != leaf_hash(acct)
+    # the JSON form keeps hashes as decimal strings and round-trips
+    assert acct.to_dict()["orders"][3] == [str(FIELD_ORDER - 1), 2**64 - 1]
+    assert Account.from_dict(acct.to_dict()) == acct
 
 
 def test_wal_and_schema(tmp_path):
@@ -70,7 +87,13 @@ def test_failed_exchange_transaction_leaves_store_untouched(tmp_path):
 
 def test_market_leaf_layout_and_roots():
     from tests.host.exchange.helpers import markets
-    from zkel.host.state import market_leaf, markets_root, recompute_accounts_root, state_root
+    from zkel.host.state import (
+        market_leaf,
+        market_leaf_fields,
+        markets_root,
+        recompute_accounts_root,
+        state_root,
+    )
 
     btc, eth = markets()
     expected = poseidon(
@@ -90,9 +113,11 @@ def test_market_leaf_layout_and_roots():
             0,
             0,
             0,
+            0,
         ]
     )
     assert market_leaf(btc) == expected
+    assert market_leaf(replace(btc, fees=9)) == poseidon(market_leaf_fields(btc)[:15] + [9])
     # four entries in id order, 0 for a market id that does not exist
     assert markets_root([btc]) == poseidon([expected, 0, 0, 0])
     assert markets_root({1: eth, 0: btc}) == poseidon([expected, market_leaf(eth), 0, 0])
