@@ -24,8 +24,9 @@ is a JSON list, as for a binary tree. :func:`meeting` says where two paths meet
 and which sibling entry of each is the other's node (for reordering two updates).
 
 All values are canonical field elements (ints in [0, r)); leaves ≥ r are rejected,
-not reduced. Costs: ``depth / 2`` Poseidon(4) hashes per update (about 1 ms each
-natively), none per read or proof.
+not reduced. Costs: ``depth / 2`` Poseidon(4) hashes per update (about 0.5 ms each
+natively; a depth-32 update took 9 ms on a shared 2-core machine, where the binary
+tree's 32 Poseidon(2) hashes took 12 ms), none per read or proof.
 """
 
 from __future__ import annotations
