@@ -54,8 +54,10 @@ class Shape:
     def __post_init__(self) -> None:
         if not 1 <= self.n_slots <= 1024:
             raise ValueError(f"n_slots must be 1..1024, not {self.n_slots}")
-        if not 1 <= self.depth <= 64:
-            raise ValueError(f"depth must be 1..64, not {self.depth}")
+        if not (2 <= self.depth <= 64 and self.depth % 2 == 0):
+            raise ValueError(
+                f"depth must be even, 2..64 (a 4-ary tree of depth/2 levels), not {self.depth}"
+            )
 
 
 def build(

@@ -131,11 +131,12 @@ def _alloc_update(cs: ConstraintSystem, name: str, depth: int, w: dict | None) -
 
     index = cs.private_input(f"{name}.index", None if w is None else w.get("index", 0))
     bits = merkle.index_bits(cs, index, depth, f"{name}.index")
+    n_siblings = 3 * (depth // 2)  # 4-ary tree: three siblings per level (zkel.circuits.smt)
     siblings = [
         cs.private_input(
-            f"{name}.sibling{i}", None if w is None else (w.get("siblings") or [0] * depth)[i]
+            f"{name}.sibling{i}", None if w is None else (w.get("siblings") or [0] * n_siblings)[i]
         )
-        for i in range(depth)
+        for i in range(n_siblings)
     ]
     return Update(
         index,

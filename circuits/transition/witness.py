@@ -16,14 +16,14 @@ target, B the insurance fund; takeovers only: auto-deleveraging is refused) and
 A record's account updates were applied in the engine's order (by account
 index); the circuit applies the slot's ``A`` before ``B``. When the
 engine applied them the other way round, :func:`reorder` rewrites the two
-sibling lists for the circuit's order: the paths of two leaves share one
-sibling position, the node where they meet.
+sibling lists for the circuit's order: the paths of two leaves meet at one
+node, which is a sibling of the other path there.
 """
 
 from __future__ import annotations
 
 from zkel.circuits.bn254 import R
-from zkel.circuits.smt import path_nodes
+from zkel.circuits.smt import meeting, path_nodes
 from zkel.circuits.transition import pubdata
 from zkel.circuits.transition.layout import (
     MARKET_FIELDS,
@@ -97,28 +97,22 @@ def _update(u: dict) -> dict:
     }
 
 
-def _meeting_level(i: int, j: int, depth: int) -> int:
-    """The level at which the paths of leaves i and j are each other's sibling."""
-    for level in range(depth - 1, -1, -1):
-        if (i >> level) != (j >> level):
-            return level
-    raise ValueError("the same leaf")
-
-
 def reorder(first: dict, second: dict) -> tuple[dict, dict]:
     """``(second, first)`` with siblings rewritten as if ``second`` had been applied first.
 
     ``first.siblings`` are in the tree before both updates, ``second.siblings`` after
-    ``first``; the result's are before both (for the new first) and after it.
+    ``first``; the result's are before both (for the new first) and after it. The
+    paths share one node position, where they meet (:func:`zkel.circuits.smt.meeting`):
+    there each path's sibling entry is the other's node.
     """
-    depth = len(first["siblings"])
-    level = _meeting_level(first["index"], second["index"], depth)
+    depth = 2 * (len(first["siblings"]) // 3)
+    level, slot_in_first, slot_in_second = meeting(first["index"], second["index"], depth)
     first_old = path_nodes(first["old_leaf"], first["index"], first["siblings"])
     second_new = path_nodes(second["new_leaf"], second["index"], second["siblings"])
     new_first = dict(second, siblings=list(second["siblings"]))
-    new_first["siblings"][level] = first_old[level]
+    new_first["siblings"][3 * level + slot_in_second] = first_old[level]
     new_second = dict(first, siblings=list(first["siblings"]))
-    new_second["siblings"][level] = second_new[level]
+    new_second["siblings"][3 * level + slot_in_first] = second_new[level]
     return new_first, new_second
 
 

@@ -27,8 +27,8 @@ def stats(
 
     if not 1 <= slots <= 1024:
         raise UserError(f"--slots must be 1..1024, not {slots}")
-    if not 1 <= depth <= 64:
-        raise UserError(f"--depth must be 1..64, not {depth}")
+    if not (2 <= depth <= 64 and depth % 2 == 0):
+        raise UserError(f"--depth must be even, 2..64 (the accounts tree is 4-ary), not {depth}")
     # the oracle key changes constants only, never the counts
     shape = Shape(slots, depth, babyjub.BASE8)
     with reporter("circuit stats") as rep:

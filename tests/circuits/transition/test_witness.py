@@ -11,10 +11,10 @@ from zkel.circuits.bn254 import R
 from zkel.circuits.transition.witness import UnsupportedRecord, reorder, slot_from_record
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_reorder_gives_valid_paths_in_the_other_order(seed: int) -> None:
     rng = random.Random(seed)
-    depth = rng.choice([1, 3, 8])
+    depth = rng.choice([2, 4, 8])
     tree = smt.SparseMerkleTree(depth)
     for _ in range(5):
         tree.set(rng.randrange(1 << depth), rng.randrange(R))
@@ -40,5 +40,11 @@ def test_reorder_gives_valid_paths_in_the_other_order(seed: int) -> None:
 
 
 def test_unsupported_record_kind_is_named() -> None:
-    with pytest.raises(UnsupportedRecord, match="'order'"):
-        slot_from_record({"seq": 5, "kind": "order", "tx": {}, "updates": []})
+    with pytest.raises(UnsupportedRecord, match="'margin_call'"):
+        slot_from_record({"seq": 5, "kind": "margin_call", "tx": {}, "updates": []})
+
+
+def test_auto_deleveraging_is_refused_by_name() -> None:
+    record = {"seq": 9, "kind": "liquidation", "tx": {"account": 4, "mode": "adl"}, "updates": []}
+    with pytest.raises(UnsupportedRecord, match="record 9.*auto-deleveraging"):
+        slot_from_record(record)

@@ -18,9 +18,10 @@ def test_stats_add_up_and_scale(capsys) -> None:
     assert small["per_slot"] == sum(small["slot_parts"].values())
     assert small["batch_parts"]["slots"] == small["per_slot"]
     assert small["per_type"]["noop"] < small["per_type"]["deposit"] < small["per_type"]["transfer"]
-    deeper = _stats(capsys, "--slots", "1", "--depth", "3")
-    # one more level: four more Poseidon(2) paths (A and B, old and new) and two index bits
-    assert deeper["per_slot"] - small["per_slot"] == 4 * 241 + 2
+    deeper = _stats(capsys, "--slots", "1", "--depth", "4")
+    # one more 4-ary level on four paths (A and B, old and new: placing the node and a
+    # Poseidon(4), 301 each) and two more index bits per update
+    assert deeper["per_slot"] - small["per_slot"] == 4 * 301 + 2 * 2
     two = _stats(capsys, "--slots", "2", "--depth", "2")
     assert two["batch_parts"]["slots"] == 2 * small["per_slot"]
 
@@ -28,3 +29,5 @@ def test_stats_add_up_and_scale(capsys) -> None:
 def test_stats_bad_shape_exits_2(capsys) -> None:
     assert main(["circuit", "stats", "--slots", "0"]) == 2
     assert "--slots" in capsys.readouterr().err
+    assert main(["circuit", "stats", "--depth", "5"]) == 2
+    assert "--depth must be even" in capsys.readouterr().err
