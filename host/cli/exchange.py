@@ -68,7 +68,10 @@ def simulate_cmd(
         f"insurance   {_usd(report.insurance_fund_equity)} equity "
         f"({_usd(report.insurance_fund)} collateral, the rest in positions taken over)"
     )
-    typer.echo(f"fees        {_usd(report.fee_account)}")
+    typer.echo(
+        f"fees        {_usd(report.fee_account + report.fee_pools)} "
+        f"({_usd(report.fee_pools)} still in the market pools)"
+    )
     typer.echo(f"batches     {report.batches}; {report.invariant_checks} invariant checks passed")
     typer.echo(
         f"root        {report.root} (recomputed from leaves: "
@@ -105,6 +108,7 @@ def info_cmd(
                         "oracle_price",
                         "funding_index",
                         "open_interest",
+                        "fees",
                     )
                 }
                 for m in store.markets()
@@ -126,7 +130,8 @@ def info_cmd(
     for m in data["markets"]:
         typer.echo(
             f"market {m['market_id']} {m['symbol']}: oracle {m['oracle_price']}, "
-            f"funding index {m['funding_index']}, open interest {m['open_interest']}"
+            f"funding index {m['funding_index']}, open interest {m['open_interest']}, "
+            f"fee pool {m['fees']}"
         )
     typer.echo(
         f"{data['accounts']} accounts, {data['transactions']} transactions, "

@@ -133,11 +133,12 @@ def build_batch(number: int, records: list[dict], n_slots: int | None = None) ->
 def funding_cut(records: Iterable[dict]) -> int:
     """How many of ``records`` (consecutive, log order) one batch may take: all of them,
     or those before the first ``funding`` record that is not the first record."""
-    n = 0
-    for n, rec in enumerate(records):
-        if n and rec["kind"] == "funding":
-            return n
-    return n + 1
+    taken = 0
+    for rec in records:
+        if taken and rec["kind"] == "funding":
+            break
+        taken += 1
+    return taken
 
 
 def cut_batch(ex: Exchange, max_txs: int | None = None) -> Batch | None:

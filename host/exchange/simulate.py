@@ -1,5 +1,7 @@
 """A randomized market for testing and demonstration: many accounts, signed orders,
-a price path with a crash, funding, liquidations, batches, invariants after every step.
+a price path with a crash, funding, liquidations, fee collection, batches, invariants
+after every step. After each funding tick the operator collects every market's fee
+pool into the fee account.
 
 Key derivation is the slow part of EdDSA, so accounts share a small pool of keys
 (``key_pool`` keys, account ``i`` owned by key ``i % key_pool``); every order,
@@ -51,6 +53,8 @@ class SimulationReport:
     insurance_fund: int = 0
     insurance_fund_equity: int = 0
     fee_account: int = 0
+    fee_pools: int = 0
+    fee_collections: int = 0
     batches: int = 0
     tree_updates: int = 0
     tree_updates_in_orders: int = 0
@@ -203,6 +207,12 @@ class Simulation:
                 for liq in result.liquidations:
                     self._count_liquidation(liq.mode)
 
+    def _collect_fees(self) -> None:
+        for m in sorted(self.ex.markets):
+            if self.ex.markets[m].fees:
+                if self._step(lambda m=m: self.ex.collect_fees(m)) is not None:
+                    self.report.fee_collections += 1
+
     def _count_liquidation(self, mode: str) -> None:
         self.report.liquidations += 1
         if mode == "takeover":
@@ -294,6 +304,7 @@ class Simulation:
                     self.report.funding_ticks += 1
                     for liq in result.liquidations:
                         self._count_liquidation(liq.mode)
+                self._collect_fees()
             self._order()
             if self.rng.random() < 0.1:
                 self._other()
@@ -307,6 +318,7 @@ class Simulation:
         r.insurance_fund = self.ex.accounts[INSURANCE_FUND].collateral
         r.insurance_fund_equity = equity(self.ex.accounts[INSURANCE_FUND], self.ex.markets)
         r.fee_account = self.ex.accounts[FEE_ACCOUNT].collateral
+        r.fee_pools = sum(m.fees for m in self.ex.markets.values())
         r.root = str(self.ex.root)
         r.root_verified = verify_store(self.ex.store).ok
         r.seconds = time.perf_counter() - t0

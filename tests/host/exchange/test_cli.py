@@ -45,6 +45,7 @@ def test_simulate_json(capsys, tmp_path):
     report = json.loads(out)
     assert report["trades"] > 0 and report["liquidations"] > 0
     assert report["root_verified"] is True and report["invariant_checks"] > 400
+    assert report["fee_collections"] > 0 and report["fee_account"] > 0  # pools collected
     assert db.exists()
     code, out2, _ = run(
         capsys, "exchange", "simulate", "--accounts", 40, "--orders", 400, "--seed", 3, "--json"
@@ -94,10 +95,11 @@ def test_info(capsys, tmp_path):
     code, out, _ = run(capsys, "exchange", "info", db)
     assert code == 0 and f"root {data['root']} (ok)" in out and "markets root" in out
     store = Store(db)
-    store.set_meta("layout", 1)
+    assert all("fees" in m for m in data["markets"]) and "fee pool" in out
+    store.set_meta("layout", 2)  # before the order tables and fee pools
     store.close()
     code, _, err = run(capsys, "exchange", "info", db)
-    assert code == 2 and "state layout 1" in err and err.count("\n") == 1
+    assert code == 2 and "state layout 2" in err and err.count("\n") == 1
     assert [m["symbol"] for m in data["markets"]] == ["BTC-USD", "ETH-USD"]
     code, _, err = run(capsys, "exchange", "info", tmp_path / "none.db")
     assert code == 2 and "no such file" in err

@@ -64,12 +64,27 @@ def test_bankrupt_with_empty_fund_deleverages_counterparty():
     assert ex.market(0).open_interest == 0
 
 
-def test_liquidated_account_orders_cancelled():
+def test_liquidated_account_orders_dropped_first():
     ex, a, b, c = _leveraged_pair(insurance=50_000)
-    ex.submit_order(order(ex, a, Side.SELL, BTC_PRICE * 2, LOT))
-    assert len(ex.book(0)) == 1
-    _price(ex, 27_500 * QUOTE_SCALE, 1)
-    assert not ex.open_orders(a)
+    first = ex.submit_order(order(ex, a, Side.SELL, BTC_PRICE * 2, LOT)).order_hash
+    second = ex.submit_order(order(ex, a, Side.SELL, BTC_PRICE * 3, LOT)).order_hash
+    kept = ex.submit_order(order(ex, c, Side.BUY, BTC_PRICE // 2, LOT)).order_hash
+    assert len(ex.book(0)) == 3
+    r = _price(ex, 27_500 * QUOTE_SCALE, 1)
+    recs = [ex.store.tx(s) for s in r.seqs]
+    assert [x["kind"] for x in recs] == ["oracle", "drop", "drop", "liquidation"]
+    assert [x["tx"] for x in recs[1:3]] == [
+        {"account": a, "order": str(first), "slot": 0, "reason": "liquidated"},
+        {"account": a, "order": str(second), "slot": 1, "reason": "liquidated"},
+    ]
+    liq = recs[3]
+    assert liq["tx"] == {"account": a, "mode": "takeover"}
+    assert [u["index"] for u in liq["updates"]] == [1, a]  # exactly the fund and the target
+    target = next(u for u in liq["updates"] if u["index"] == a)
+    assert target["before"]["orders"] == [["0", 0]] * 4  # an empty table when liquidated
+    assert not ex.open_orders(a) and [o.order_hash for o in ex.open_orders(c)] == [kept]
+    for prev, rec in zip(recs, recs[1:], strict=False):
+        assert prev["root_after"] == rec["root_before"]
 
 
 def _acct(index, collateral, size):

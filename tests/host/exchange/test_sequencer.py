@@ -34,7 +34,7 @@ from zkel.host.exchange import (
 from zkel.host.exchange.orders import sign
 from zkel.host.exchange.public_data import record_slot
 from zkel.host.exchange.scales import QUOTE_SCALE
-from zkel.host.exchange.sequencer import build_batch
+from zkel.host.exchange.sequencer import build_batch, funding_cut
 from zkel.host.state import leaf_hash, markets_root, state_root
 
 RECIPIENT = bytes(range(20, 40))  # an L1 address
@@ -238,3 +238,48 @@ def test_sequencer_cuts_by_count_and_age():
     (late,) = seq.poll()
     assert len(late.txs) == 1 and late.n_slots == 2  # padded to the circuit's size
     assert late.slots == (pubdata.DepositSlot(a, 10),)
+
+
+def test_funding_ticks_start_batches():
+    ex, (a, _) = make_exchange(users=2, deposit=0)
+    ex.cut_batch()
+    ex.deposit(a, 1)
+    ex.deposit(a, 2)
+    ex.tick_funding()
+    ex.deposit(a, 3)
+    ex.tick_funding()
+    ex.tick_funding()
+    cuts = []
+    while (batch := ex.cut_batch(max_txs=8)) is not None:
+        cuts.append([r["kind"] for r in batch.txs])
+        assert batch.n_slots == 8  # ended early by a funding record, padded all the same
+    assert cuts == [["deposit", "deposit"], ["funding", "deposit"], ["funding"], ["funding"]]
+    # without a slot count too, and a funding record first in a batch stays there
+    ex.tick_funding()
+    ex.deposit(a, 4)
+    ex.tick_funding()
+    assert [r["kind"] for r in ex.cut_batch().txs] == ["funding", "deposit"]
+    assert [r["kind"] for r in ex.cut_batch().txs] == ["funding"]
+    assert funding_cut([{"kind": "deposit"}, {"kind": "funding"}]) == 1
+    assert funding_cut([{"kind": "funding"}, {"kind": "deposit"}]) == 2
+    assert funding_cut([]) == 0
+
+
+def test_sequencer_counts_what_a_batch_took():
+    ex, (a, _) = make_exchange(users=2, deposit=0)
+    ex.cut_batch()
+    now = [0.0]
+    seq = Sequencer(ex, max_txs=3, max_age_s=5, clock=lambda: now[0])
+    for amount in (1, 2):
+        ex.deposit(a, amount)
+    ex.tick_funding()
+    for amount in (3, 4, 5):
+        ex.deposit(a, amount)
+    ex.tick_funding()
+    batches = seq.poll()  # 7 pending: [d, d] ends at the tick, then [f, d, d]; 2 wait
+    assert [[r["kind"][0] for r in b.txs] for b in batches] == [["d", "d"], ["f", "d", "d"]]
+    assert seq.poll() == []  # [d, f] wait for the age limit
+    now[0] = 6.0
+    late = seq.poll()  # both are due: the tick still starts a batch of its own
+    assert [[r["kind"] for r in b.txs] for b in late] == [["deposit"], ["funding"]]
+    assert [b.n_slots for b in late] == [3, 3] and ex.store.unbatched_count() == 0

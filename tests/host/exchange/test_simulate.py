@@ -17,6 +17,7 @@ def test_small_market_with_crash():
     assert r.liquidations_takeover > 0 and r.liquidations_adl > 0
     assert r.rejections_checked > 0 and r.invariant_checks > r.orders
     assert r.root_verified and r.batches > 0
+    assert r.fee_collections > 0 and r.fee_account > 0
 
 
 @pytest.mark.slow
