@@ -1,12 +1,14 @@
 """Kernels backends for the prover: ``from zkel.host.accel import kernels``.
 
-``kernels("cpu")`` is the pure-Python backend. ``kernels("sim")`` (the gateware in
-simulation) and ``kernels("pynq")`` (a board) arrive with the gateware and driver
-work; until then they raise :class:`KernelsUnavailable` with a clear message.
+``kernels("cpu")`` is the pure-Python backend, ``kernels("sim", config="tiny")`` the
+gateware's RTL in simulation (:mod:`zkel.host.accel.sim`) and
+``kernels("pynq", bitstream=PATH)`` a board (:mod:`zkel.host.accel.pynq`); the last two
+share one driver (:mod:`zkel.host.driver`) and are imported only when asked for.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from zkel.host.accel.cpu import CpuKernels
@@ -19,19 +21,14 @@ from zkel.host.accel.kernels import (
 )
 
 
-def _not_yet(name: str, what: str) -> Any:
-    def factory(**_options: Any) -> Kernels:
-        raise KernelsUnavailable(
-            f"the {name!r} backend ({what}) is not available yet: it arrives with the "
-            "gateware and PYNQ driver work; use --backend cpu"
-        )
-
-    return factory
+def _backend(module: str) -> Any:
+    """``zkel.host.accel.<module>``, imported on first use (it pulls in Amaranth or PYNQ)."""
+    return importlib.import_module(f"zkel.host.accel.{module}")
 
 
 register_backend("cpu", CpuKernels)
-register_backend("sim", _not_yet("sim", "gateware MSM/NTT engines in RTL simulation"))
-register_backend("pynq", _not_yet("pynq", "MSM/NTT engines on a Zynq board through PYNQ"))
+register_backend("sim", lambda **options: _backend("sim").sim_kernels(**options))
+register_backend("pynq", lambda **options: _backend("pynq").pynq_kernels(**options))
 
 __all__ = [
     "CpuKernels",

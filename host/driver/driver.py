@@ -7,8 +7,8 @@ the host's bucket reduction), so a board and a simulation run the same code.
 
 On construction it reads ``ID`` and ``VERSION`` and refuses a core that is not
 zkel or speaks another register-map major version, then reads the build's
-parameters (:class:`CoreInfo`). A job: ``LENGTH``, ``SHIFT0..7`` (only when they
-change), ``CTRL`` then ``CTRL | START``, one ``STATUS`` read (a refused job is
+parameters (:class:`CoreInfo`). A job: ``LENGTH``, ``SHIFT0..7`` (coset jobs
+only), ``CTRL`` then ``CTRL | START``, one ``STATUS`` read (a refused job is
 ``DONE`` at once), the receive and send DMA transfers, ``STATUS`` polled to
 ``DONE``, the error bits decoded by name. Any failure resets the core
 (``CTRL.SOFT_RESET``) before the :class:`DriverError` leaves, so the next job
@@ -139,7 +139,6 @@ class Accelerator:
         self.progress = progress
         self.max_ntt_log = max_ntt_log
         self.stats = DriverStats()
-        self._shift: int | None = None
         self.info = self._identify()
 
     # --- identity -------------------------------------------------------------------
@@ -189,6 +188,19 @@ class Accelerator:
             )
         return info
 
+    def check_registers(self, expected: dict[str, int]) -> None:
+        """Compare read-only registers with ``expected`` (a manifest's ``registers``);
+        :class:`DriverError` naming every register that differs."""
+        wrong = []
+        for name, value in sorted(expected.items()):
+            got = self._read(name)
+            if got != value:
+                wrong.append(f"{name} reads 0x{got:08X}, manifest says 0x{value:08X}")
+        if wrong:
+            raise DriverError(
+                "the loaded core is not the build its manifest describes: " + "; ".join(wrong)
+            )
+
     # --- one job --------------------------------------------------------------------
 
     def soft_reset(self) -> None:
@@ -214,10 +226,9 @@ class Accelerator:
         ``None`` for a plain transform. Raises :class:`DriverError` naming the
         engine's error bits or the DMA timeout; the core is reset first.
         """
-        if coset_shift is not None and coset_shift != self._shift:
+        if coset_shift is not None:
             for i in range(8):
                 self._write(f"SHIFT{i}", (coset_shift >> (32 * i)) & 0xFFFFFFFF)
-            self._shift = coset_shift
         ctrl = regmap.encode(
             "CTRL", MODE=int(mode), INVERSE=int(inverse), COSET=int(coset_shift is not None)
         )

@@ -16,16 +16,22 @@ class DMATimeout(DriverError):
         ``"send"`` (host to core, MM2S) or ``"receive"`` (core to host, S2MM).
     timeout_s : float
         The limit that ran out, in seconds of wall time.
-    done_beats, total_beats : int
-        Stream beats moved before the limit, and beats asked for.
+    done_beats : int or None
+        Stream beats moved before the limit (``None`` where the DMA cannot tell).
+    total_beats : int
+        Beats asked for.
     """
 
-    def __init__(self, direction: str, timeout_s: float, done_beats: int, total_beats: int) -> None:
+    def __init__(
+        self, direction: str, timeout_s: float, done_beats: int | None, total_beats: int
+    ) -> None:
         self.direction = direction
         self.timeout_s = timeout_s
         self.done_beats = done_beats
         self.total_beats = total_beats
-        super().__init__(
-            f"DMA {direction} timed out after {timeout_s:g} s "
-            f"({done_beats} of {total_beats} beats moved)"
+        moved = (
+            f"{total_beats} beats asked"
+            if done_beats is None
+            else (f"{done_beats} of {total_beats} beats moved")
         )
+        super().__init__(f"DMA {direction} timed out after {timeout_s:g} s ({moved})")

@@ -8,10 +8,16 @@ from zkel.circuits import msm, ntt
 from zkel.circuits.bn254 import G1, G2, R
 from zkel.host.accel import Kernels, KernelsUnavailable, backend_names, kernels
 
+# The sim backend runs the RTL at about 100 clocks per second: its equality tests,
+# sized for that, are in tests/host/driver/.
+SIMULATED = {"sim"}
+
 
 def available_backends():
     out = []
     for name in backend_names():
+        if name in SIMULATED:
+            continue
         try:
             out.append(kernels(name))
         except KernelsUnavailable:
@@ -54,10 +60,9 @@ def test_cpu_plain_ints_equal_gmpy2():
     assert kernels("cpu", use_gmpy2=False).msm_g1(pts, ks) == kernels("cpu").msm_g1(pts, ks)
 
 
-@pytest.mark.parametrize("name", ["sim", "pynq"])
-def test_hardware_backends_say_why_they_are_unavailable(name):
-    with pytest.raises(KernelsUnavailable, match="not available yet"):
-        kernels(name)
+def test_board_backend_says_why_it_is_unavailable():
+    with pytest.raises(KernelsUnavailable, match="needs a bitstream"):
+        kernels("pynq")
 
 
 def test_unknown_backend():
