@@ -84,10 +84,11 @@ class Exchange:
 
         A new exchange needs ``markets`` (ids ``0 .. MARKETS_PER_ACCOUNT - 1``, each
         with an initial oracle price), the oracle's and the operator's Baby Jubjub
-        public keys, and an account-tree ``depth`` in ``[2, 32]`` (account indexes
-        are u32 in the public data); it lists the markets (one record each, from the
-        empty state) and creates the fee account (index 0) and the insurance fund
-        (index 1) owned by the operator key. Reopening ignores those arguments.
+        public keys, and an even account-tree ``depth`` (index bits) in ``[2, 32]``
+        (the tree is 4-ary; account indexes are u32 in the public data); it lists
+        the markets (one record each, from the empty state) and creates the fee
+        account (index 0) and the insurance fund (index 1) owned by the operator
+        key. Reopening ignores those arguments.
         """
         store = Store(path, synchronous=synchronous)
         try:
@@ -110,6 +111,8 @@ class Exchange:
             raise InvalidRequest("a new exchange needs markets, oracle_pubkey and operator_pubkey")
         if not 2 <= depth <= 32:
             raise InvalidRequest(f"tree depth must lie in [2, 32], not {depth}")
+        if depth % 2:
+            raise InvalidRequest(f"tree depth must be even (a 4-ary tree), not {depth}")
         ids = sorted(m.market_id for m in markets)
         if ids != list(range(len(markets))) or len(markets) > MARKETS_PER_ACCOUNT:
             raise InvalidRequest(

@@ -110,8 +110,10 @@ def l1_address(account: int) -> int:
 
 
 def tree_depth(accounts: int) -> int:
-    """Tree depth for a run: 16 (65,536 leaves), or more when the accounts need it."""
-    return max(16, (accounts + 2).bit_length() + 1)
+    """Tree depth (index bits, even: the tree is 4-ary) for a run: 16 (65,536 leaves), or
+    more when the accounts need it."""
+    bits = max(16, (accounts + 2).bit_length() + 1)
+    return bits + bits % 2
 
 
 class Simulation:

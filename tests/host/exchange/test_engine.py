@@ -231,6 +231,10 @@ def test_genesis_checks_its_arguments(tmp_path):
         Exchange.open(
             ":memory:", markets=[btc], oracle_pubkey=pub(0), operator_pubkey=pub(1), depth=1
         )
+    with pytest.raises(InvalidRequest, match=r"tree depth must be even \(a 4-ary tree\), not 7"):
+        Exchange.open(
+            ":memory:", markets=[btc], oracle_pubkey=pub(0), operator_pubkey=pub(1), depth=7
+        )
     ex = Exchange.open(
         tmp_path / "b.db", markets=[btc], oracle_pubkey=pub(0), operator_pubkey=pub(1), depth=8
     )

@@ -3,12 +3,18 @@ simulation's checker raises otherwise) and both liquidation paths are exercised.
 
 import pytest
 
-from zkel.host.exchange.simulate import price_path_factor, simulate
+from zkel.host.exchange.simulate import price_path_factor, simulate, tree_depth
 
 
 def test_price_path_has_a_crash():
     factors = [price_path_factor(s, 1000) for s in range(1000)]
     assert min(factors) < 0.7 * max(factors)
+
+
+def test_tree_depth_is_even_and_fits():
+    for accounts in (2, 10_000, 40_000, 300_000):
+        depth = tree_depth(accounts)
+        assert depth % 2 == 0 and 16 <= depth <= 32 and accounts + 2 <= 2**depth
 
 
 def test_small_market_with_crash():
