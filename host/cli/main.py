@@ -24,6 +24,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("circuit", "circuit", "Inspect the batch transition circuit."),
     ("hw", "hw", "FPGA resource reports of the accelerator (Yosys estimate)."),
     ("sim", "sim", "Run the accelerator RTL in simulation, checked and timed."),
+    ("board", "board", "Self-test an accelerator board (or its simulation) through the driver."),
 ]
 
 app = typer.Typer(
