@@ -70,18 +70,23 @@ proc get_ipdefs {args} {
     return [list xilinx.com:ip:${name}:1.0 xilinx.com:ip:${name}:9.9]
 }
 
+# Ports of Verilog module `module` (its own declarations only, not its submodules').
 proc module_pins {module} {
     set f [open $::verilog]
     set text [read $f]
     close $f
+    if {![regexp -indices "module ${module}\\s*\\(" $text start]} {
+        error "module reference: no module $module in $::verilog"
+    }
+    set end [string first endmodule $text [lindex $start 1]]
+    set body [string range $text [lindex $start 0] $end]
     set pins {}
-    foreach {- name} [regexp -all -inline -line {^\s*(?:input|output)\s+(?:wire\s+|reg\s+)?(?:\[[^\]]*\]\s*)?(\w+)\s*;} $text] {
+    foreach {- name} [regexp -all -inline -line {^\s*(?:input|output)\s+(?:wire\s+|reg\s+)?(?:\[[^\]]*\]\s*)?(\w+)\s*;} $body] {
         lappend pins $name
         foreach bus {s_axil s_axis m_axis} {
             if {[string match ${bus}_* $name] && $bus ni $pins} { lappend pins $bus }
         }
     }
-    if {![regexp "module $module\\s*\\(" $text]} { error "module reference: no module $module" }
     return $pins
 }
 
