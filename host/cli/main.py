@@ -22,7 +22,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("r1cs", "r1cs", "Inspect .r1cs files."),
     ("exchange", "exchange", "Run and inspect the perpetuals exchange."),
     ("circuit", "circuit", "Inspect the batch transition circuit."),
-    ("hw", "hw", "FPGA resource reports of the accelerator (Yosys estimate)."),
+    ("hw", "hw", "Board builds (Verilog, XDC, Vivado Tcl, manifests) and resource reports."),
     ("sim", "sim", "Run the accelerator RTL in simulation, checked and timed."),
     ("board", "board", "Self-test an accelerator board (or its simulation) through the driver."),
 ]
