@@ -16,6 +16,7 @@ import time
 from bench.common import RESULTS, machine
 
 SUITES = ["kernels", "groth16", "poseidon", "exchange", "gateware", "settlement", "transition"]
+SUITES.append("driver")
 
 
 def main(argv: list[str] | None = None) -> int:
