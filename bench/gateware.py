@@ -332,7 +332,7 @@ def measure_ntt(config_name: str, timing: MulTiming, seed: int, rep: StepReporte
             butterflies / ncfg.units / res["compute_cycles"], 4
         ),
         "compute_cycles": res["compute_cycles"],
-        "ideal_compute_cycles_points_x_windows": ideal_compute,
+        "ideal_compute_cycles": ideal_compute,
         "job_cycles": res["cycles"],
         "load_and_unload_cycles": res["cycles"] - res["compute_cycles"],
         "correct": True,
