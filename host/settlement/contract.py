@@ -3,6 +3,7 @@
 Arguments and results are Python values as ``eth_abi`` takes them (ints for
 ``uint``, checksummed strings or 20-byte values for ``address``, bytes for
 ``bytes``, lists for fixed arrays); a function with one output returns it bare.
+Decoded event addresses are checksummed strings.
 """
 
 from __future__ import annotations
@@ -98,11 +99,16 @@ class Contract:
                 continue
             args: dict[str, Any] = {}
             for p, t in zip(indexed, log.topics[1:], strict=True):
-                args[p["name"]] = decode([abi_type(p)], t)[0]
+                args[p["name"]] = _checksummed(p, decode([abi_type(p)], t)[0])
             values = decode([abi_type(p) for p in plain], log.data)
-            args.update({p["name"]: v for p, v in zip(plain, values, strict=True)})
+            args.update({p["name"]: _checksummed(p, v) for p, v in zip(plain, values, strict=True)})
             out.append(Event(name, args))
         return out
+
+
+def _checksummed(param: dict[str, Any], value: Any) -> Any:
+    """An ``address`` value as a checksummed string (eth_abi decodes it lower-case)."""
+    return to_checksum_address(value) if param["type"] == "address" else value
 
 
 def deploy(

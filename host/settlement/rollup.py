@@ -4,11 +4,19 @@ Contract: ``contracts/rollup.vy`` (its docstring has the rules). Batches are num
 from 1: the contract starts at ``batch_number = 0`` and accepts only the public data
 whose header says ``batch_number + 1``. Amounts here are quote atoms (u64); the chain
 moves wei, ``atoms * atom_wei``.
+
+Withdrawals are claimed, not credited: an accepted batch stores one hash of its
+withdrawal words (:func:`withdrawal_words`, :func:`withdrawals_digest`), and
+:meth:`Rollup.claim` pays one of them against that hash, once. A submission's
+storage writes do not grow with its withdrawals.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from eth_utils import keccak, to_checksum_address
 
 from zkel.circuits.bn254 import R
 from zkel.circuits.groth16 import VerifyingKey
@@ -23,6 +31,40 @@ from zkel.host.settlement.verifier import verifier_source
 #: public inputs of a batch proof, in order
 BATCH_PUBLIC_INPUTS = ("old_root", "new_root", "pubdata_commitment")
 MAX_SLOTS = 64
+
+
+@dataclass(frozen=True)
+class BatchWithdrawal:
+    """Withdrawal ``position`` (0-based among a batch's withdrawal slots) of a batch:
+    ``amount`` quote atoms from ``account`` to the L1 address ``recipient``
+    (checksummed); ``word`` is the slot's bytes 1..32 as the contract hashes them."""
+
+    position: int
+    account: int
+    amount: int
+    recipient: str
+    word: int
+
+
+def withdrawal_words(pubdata: bytes) -> list[BatchWithdrawal]:
+    """The withdrawals of a batch's public data, in slot order."""
+    out = []
+    for slot in pd.decode(pubdata).slots:
+        if isinstance(slot, pd.WithdrawalSlot):
+            account, amount, recipient = slot.fields()
+            word = (account << 224) | (amount << 160) | recipient
+            address = to_checksum_address(slot.recipient)
+            out.append(BatchWithdrawal(len(out), account, amount, address, word))
+    return out
+
+
+def withdrawals_digest(words: Sequence[int]) -> bytes:
+    """``h_k`` with ``h_0 = 0``, ``h_i = keccak256(h_{i-1} ‖ w_i)`` (32-byte big-endian
+    words): what the rollup stores for a batch with withdrawal words ``words``."""
+    h = bytes(32)
+    for w in words:
+        h = keccak(h + int(w).to_bytes(32, "big"))
+    return h
 
 
 def rollup_contract() -> Compiled:
@@ -122,9 +164,14 @@ class Rollup:
         packed = self.contract.call("deposit_queue", index)
         return pd.DepositSlot(packed >> 64, packed & ((1 << 64) - 1))
 
-    def pending_withdrawal(self, address: str) -> int:
-        """Wei credited to ``address`` and not yet withdrawn."""
-        return self.contract.call("pending_withdrawals", address)
+    def withdrawals_hash(self, batch: int) -> bytes:
+        """The stored hash of batch ``batch``'s withdrawals (32 zero bytes: none, or no
+        such accepted batch)."""
+        return self.contract.call("withdrawals_hash", batch)
+
+    def claimed(self, batch: int, position: int) -> bool:
+        """Whether withdrawal ``position`` of batch ``batch`` has been paid."""
+        return bool((self.contract.call("claimed", batch) >> position) & 1)
 
     # -- transactions ----------------------------------------------------------------
     def deposit(self, account: int, atoms: int, *, sender: str) -> Receipt:
@@ -147,6 +194,29 @@ class Rollup:
             "submit_batch", new_root, pubdata, *proof.proof_args(), sender=sender, gas=gas
         )
 
-    def withdraw(self, *, sender: str) -> Receipt:
-        """Pay ``sender`` its pending withdrawals."""
-        return self.contract.transact("withdraw", sender=sender)
+    def claim(
+        self,
+        batch: int,
+        withdrawals: Sequence[BatchWithdrawal | int],
+        position: int,
+        *,
+        sender: str,
+    ) -> Receipt:
+        """Pay withdrawal ``position`` of accepted batch ``batch`` to its recipient.
+
+        ``withdrawals`` is the batch's whole withdrawal list (:func:`withdrawal_words`
+        of its public data, or the bare words); ``sender`` pays the gas, the
+        recipient gets the amount.
+        """
+        words = [w.word if isinstance(w, BatchWithdrawal) else int(w) for w in withdrawals]
+        return self.contract.transact("claim", batch, words, position, sender=sender)
+
+    def claim_all(self, batch: int, pubdata: bytes, *, sender: str) -> list[Receipt]:
+        """Claim every unpaid withdrawal of accepted batch ``batch`` (public data
+        ``pubdata``); one transaction each."""
+        found = withdrawal_words(pubdata)
+        return [
+            self.claim(batch, found, w.position, sender=sender)
+            for w in found
+            if not self.claimed(batch, w.position)
+        ]

@@ -11,6 +11,14 @@
         3 oracle price (extra = timestamp). The commitment is sha256(pubdata) with
         its top 3 bits cleared. Amounts are quote atoms (u64); one atom is ATOM_WEI
         wei on this chain.
+@dev Withdrawals: an accepted batch stores ONE word for all its withdrawals,
+        withdrawals_hash[batch] = h_k with h_0 = 0, h_i = keccak256(h_{i-1} ++ w_i)
+        over its withdrawal slots in slot order, w_i = bytes 1..32 of the slot
+        (account u32 | amount u64 | recipient 20 bytes) as a uint256. Anyone may then
+        claim(batch, [w_1..w_k], position): the list must hash to the stored word,
+        and withdrawal `position` (0-based, among the batch's withdrawals) is paid
+        to its recipient once (a bit per position in claimed[batch]). So a batch
+        writes the same storage however many withdrawals it carries.
 """
 
 interface Groth16Verifier:
@@ -23,9 +31,11 @@ event DepositQueued:
     account: indexed(uint256)
     amount: uint256  # quote atoms
 
-event WithdrawalCredited:
+event WithdrawalRecorded:
+    batch_number: indexed(uint256)
     recipient: indexed(address)
-    account: indexed(uint256)
+    position: uint256  # among the batch's withdrawals, 0-based
+    word: uint256  # account u32 | amount u64 | recipient 160 bits
     amount_wei: uint256
 
 event BatchSubmitted:
@@ -34,9 +44,12 @@ event BatchSubmitted:
     new_root: uint256
     commitment: uint256
     deposits_consumed: uint256
+    withdrawals: uint256
 
-event Withdrawn:
+event WithdrawalClaimed:
+    batch_number: indexed(uint256)
     recipient: indexed(address)
+    position: uint256
     amount_wei: uint256
 
 R: constant(uint256) = 21888242871839275222246405745257275088548364400416034343698204186575808495617
@@ -61,7 +74,10 @@ batch_number: public(uint256)
 deposit_queue: public(HashMap[uint256, uint256])
 deposit_head: public(uint256)  # first entry not yet consumed by a batch
 deposit_tail: public(uint256)  # next free entry
-pending_withdrawals: public(HashMap[address, uint256])  # wei
+# batch number -> chained keccak of its withdrawal words (empty: the batch has none)
+withdrawals_hash: public(HashMap[uint256, bytes32])
+# batch number -> bit i set once withdrawal i of that batch is paid
+claimed: public(HashMap[uint256, uint256])
 
 
 @deploy
@@ -98,7 +114,8 @@ def submit_batch(
     pC: uint256[2],
 ):
     """Accept batch batch_number + 1: check its public data against the deposit queue,
-    credit its withdrawals, verify the proof, then store new_root. Reverts on any failure."""
+    record its withdrawals (one hash), verify the proof, then store new_root.
+    Reverts on any failure."""
     assert len(pubdata) == HEADER_BYTES + SLOT_BYTES * N_SLOTS, "rollup: public data length"
     assert new_root < R, "rollup: new root not below r"
     number: uint256 = convert(slice(pubdata, 0, HEADER_BYTES), uint256)
@@ -106,6 +123,8 @@ def submit_batch(
 
     head: uint256 = self.deposit_head
     tail: uint256 = self.deposit_tail
+    chained: bytes32 = empty(bytes32)
+    withdrawals: uint256 = 0
     for i: uint256 in range(N_SLOTS, bound=MAX_SLOTS):
         offset: uint256 = HEADER_BYTES + SLOT_BYTES * i
         kind: uint256 = convert(slice(pubdata, offset, 1), uint256)
@@ -117,10 +136,15 @@ def submit_batch(
             assert word >> 160 == self.deposit_queue[head], "rollup: deposit out of queue order"
             head += 1
         elif kind == SLOT_WITHDRAWAL:
-            amount_wei: uint256 = ((word >> 160) & U64_MASK) * ATOM_WEI
-            recipient: address = convert(convert(word & U160_MASK, uint160), address)
-            self.pending_withdrawals[recipient] += amount_wei
-            log WithdrawalCredited(recipient=recipient, account=word >> 224, amount_wei=amount_wei)
+            chained = keccak256(concat(chained, convert(word, bytes32)))
+            log WithdrawalRecorded(
+                batch_number=number,
+                recipient=convert(convert(word & U160_MASK, uint160), address),
+                position=withdrawals,
+                word=word,
+                amount_wei=((word >> 160) & U64_MASK) * ATOM_WEI,
+            )
+            withdrawals += 1
         else:
             assert kind <= SLOT_ORACLE, "rollup: unknown slot type"
 
@@ -135,21 +159,38 @@ def submit_batch(
     consumed: uint256 = head - self.deposit_head
     if consumed > 0:
         self.deposit_head = head
+    if withdrawals > 0:
+        self.withdrawals_hash[number] = chained
     log BatchSubmitted(
         batch_number=number,
         old_root=old_root,
         new_root=new_root,
         commitment=commitment,
         deposits_consumed=consumed,
+        withdrawals=withdrawals,
     )
 
 
 @external
 @nonreentrant
-def withdraw():
-    """Pay msg.sender everything credited to it by accepted batches (pull pattern)."""
-    amount: uint256 = self.pending_withdrawals[msg.sender]
-    assert amount > 0, "rollup: nothing to withdraw"
-    self.pending_withdrawals[msg.sender] = 0
-    raw_call(msg.sender, b"", value=amount)
-    log Withdrawn(recipient=msg.sender, amount_wei=amount)
+def claim(batch: uint256, words: DynArray[uint256, MAX_SLOTS], position: uint256):
+    """Pay withdrawal `position` of accepted batch `batch` to its recipient, once.
+    `words` is the batch's full withdrawal list (see the contract notice)."""
+    stored: bytes32 = self.withdrawals_hash[batch]
+    assert stored != empty(bytes32), "rollup: no withdrawals in that batch"
+    chained: bytes32 = empty(bytes32)
+    for w: uint256 in words:
+        chained = keccak256(concat(chained, convert(w, bytes32)))
+    assert chained == stored, "rollup: not that batch's withdrawals"
+    assert position < len(words), "rollup: no such withdrawal"
+    flags: uint256 = self.claimed[batch]
+    bit: uint256 = 1 << position
+    assert flags & bit == 0, "rollup: withdrawal already claimed"
+    self.claimed[batch] = flags | bit
+    word: uint256 = words[position]
+    amount_wei: uint256 = ((word >> 160) & U64_MASK) * ATOM_WEI
+    recipient: address = convert(convert(word & U160_MASK, uint160), address)
+    raw_call(recipient, b"", value=amount_wei)
+    log WithdrawalClaimed(
+        batch_number=batch, recipient=recipient, position=position, amount_wei=amount_wei
+    )

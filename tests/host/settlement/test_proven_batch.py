@@ -1,7 +1,7 @@
 """A real batch of the exchange, proven by the transition circuit and settled on the
-embedded chain: deposit from the chain's queue, withdrawal paid on the chain; a replayed
-or altered submission reverts and leaves the root where it was (slow: Groth16 setup of
-a ~110k-constraint circuit)."""
+embedded chain: deposit from the chain's queue, withdrawal claimed once on the chain;
+a replayed or altered submission reverts and leaves the root where it was (slow:
+Groth16 setup of a ~110k-constraint circuit)."""
 
 from __future__ import annotations
 
@@ -59,8 +59,11 @@ def test_engine_batch_proven_and_settled() -> None:
     receipt = rollup.submit_batch(batch.new_root, data, calldata, sender=owner)
     assert rollup.state_root == batch.new_root == ex.root
     assert rollup.batch_number == batch.number
-    assert rollup.pending_withdrawal(user) == 1_000_000 * ATOM_WEI
     assert receipt.gas_used < 350_000
+    before = chain.balance(user)
+    (paid,) = rollup.claim_all(batch.number, data, sender=user)
+    assert chain.balance(user) == before + 1_000_000 * ATOM_WEI - paid.fee_wei
+    assert rollup.claim_all(batch.number, data, sender=user) == []
     with pytest.raises(TransactionReverted):  # the same proof again: wrong batch number
         rollup.submit_batch(batch.new_root, data, calldata, sender=owner)
     assert rollup.state_root == batch.new_root

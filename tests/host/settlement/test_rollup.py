@@ -1,8 +1,9 @@
 """The rollup contract on the embedded EVM, with the stand-in batch circuit.
 
 Every failure case checks that the transaction reverted with its reason and that
-the root, the batch number, the deposit queue pointer and the withdrawal credits
-did not move.
+the root, the batch number, the deposit queue pointers and the next batch's
+withdrawal record did not move. Withdrawals are claimed against the one hash an
+accepted batch stores: paid once each, only as the batch says.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from zkel.circuits.bn254 import R
 from zkel.circuits.transition import pubdata as pd
 from zkel.host.settlement.chain import EmbeddedChain
 from zkel.host.settlement.errors import SettlementError, TransactionReverted
-from zkel.host.settlement.rollup import Rollup
+from zkel.host.settlement.rollup import Rollup, withdrawal_words, withdrawals_digest
 
 from .circuits import batch_key, cubes_key, stand_in_batch
 
@@ -44,7 +45,7 @@ class World:
     def snapshot(self) -> tuple:
         r = self.rollup
         return (r.state_root, r.batch_number, r.deposit_head, r.deposit_tail,
-                r.pending_withdrawal(self.recipient))  # fmt: skip
+                r.withdrawals_hash(r.batch_number + 1))  # fmt: skip
 
     def expect_revert(self, reason: str, new_root: int, data: bytes, proof) -> None:
         before = self.snapshot()
@@ -79,21 +80,26 @@ def test_batch_accepted_with_deposits_withdrawal_and_oracle(world):
     assert receipt.gas_used < GAS_GOAL, f"submit_batch used {receipt.gas_used} gas"
     assert (world.rollup.state_root, world.rollup.batch_number) == (111, 1)
     assert world.rollup.deposit_head == 2
-    assert world.rollup.pending_withdrawal(world.recipient) == 400 * ATOM_WEI
     (event,) = world.rollup.contract.events(receipt, "BatchSubmitted")
     assert event.args == {
         "batch_number": 1, "old_root": GENESIS, "new_root": 111,
-        "commitment": pd.commitment(data), "deposits_consumed": 2,
+        "commitment": pd.commitment(data), "deposits_consumed": 2, "withdrawals": 1,
     }  # fmt: skip
-    (credit,) = world.rollup.contract.events(receipt, "WithdrawalCredited")
-    assert credit.args["amount_wei"] == 400 * ATOM_WEI and credit.args["account"] == 7
+    (found,) = withdrawal_words(data)
+    assert (found.account, found.amount, found.recipient) == (7, 400, world.recipient)
+    (recorded,) = world.rollup.contract.events(receipt, "WithdrawalRecorded")
+    assert recorded.args == {
+        "batch_number": 1, "recipient": world.recipient, "position": 0,
+        "word": found.word, "amount_wei": 400 * ATOM_WEI,
+    }  # fmt: skip
+    assert world.rollup.withdrawals_hash(1) == withdrawals_digest([found.word])
 
     before = world.chain.balance(world.recipient)
-    paid = world.rollup.withdraw(sender=world.recipient)
+    paid = world.rollup.claim(1, [found], 0, sender=world.recipient)
     assert world.chain.balance(world.recipient) == before + 400 * ATOM_WEI - paid.fee_wei
-    assert world.rollup.pending_withdrawal(world.recipient) == 0
-    with pytest.raises(TransactionReverted, match="nothing to withdraw"):
-        world.rollup.withdraw(sender=world.recipient)
+    assert world.rollup.claimed(1, 0)
+    with pytest.raises(TransactionReverted, match="withdrawal already claimed"):
+        world.rollup.claim(1, [found], 0, sender=world.recipient)
 
     # the next batch chains on the new root; the rest of the queue waits
     world.rollup.deposit(3, 5, sender=world.user)
@@ -195,3 +201,107 @@ def test_deploy_checks():
     with pytest.raises(SettlementError, match="n_slots must be in 1..64"):
         Rollup.deploy(chain, batch_key().vk, genesis_root=0, n_slots=65, atom_wei=1,
                       sender=chain.accounts[0])  # fmt: skip
+
+
+def fund(world: World, atoms: int) -> None:
+    """Deposits that leave ``atoms`` in the rollup, consumed by a first accepted batch."""
+    world.rollup.deposit(1, atoms, sender=world.user)
+    data, proof = world.batch(10, 1, [pd.DepositSlot(1, atoms)])
+    world.rollup.submit_batch(10, data, proof, sender=world.operator)
+
+
+def test_claims_pay_each_withdrawal_once(world):
+    fund(world, 10_000)
+    other = world.chain.accounts[3]
+    to = [recipient_bytes(a) for a in (world.recipient, other, world.recipient)]
+    slots = [pd.WithdrawalSlot(5, 100, to[0]), pd.OracleSlot(0, 10, 1),
+             pd.WithdrawalSlot(6, 200, to[1]), pd.WithdrawalSlot(5, 300, to[2])]  # fmt: skip
+    data, proof = world.batch(11, 2, slots)
+    world.rollup.submit_batch(11, data, proof, sender=world.operator)
+    found = withdrawal_words(data)
+    assert [(w.position, w.amount, w.recipient) for w in found] == [
+        (0, 100, world.recipient), (1, 200, other), (2, 300, world.recipient)]  # fmt: skip
+    balances = {a: world.chain.balance(a) for a in (world.recipient, other)}
+    vault = world.chain.balance(world.rollup.address)
+    # claimed by a third party (the user pays gas), in any order, each once
+    for position in (2, 0, 1):
+        world.rollup.claim(2, found, position, sender=world.user)
+        with pytest.raises(TransactionReverted, match="withdrawal already claimed"):
+            world.rollup.claim(2, found, position, sender=world.user)
+    assert world.chain.balance(world.recipient) == balances[world.recipient] + 400 * ATOM_WEI
+    assert world.chain.balance(other) == balances[other] + 200 * ATOM_WEI
+    assert world.chain.balance(world.rollup.address) == vault - 600 * ATOM_WEI
+    assert world.rollup.claim_all(2, data, sender=world.user) == []
+
+
+def test_claim_all_pays_what_is_left(world):
+    fund(world, 1_000)
+    slots = [pd.WithdrawalSlot(5, 7, recipient_bytes(world.recipient))] * 2
+    data, proof = world.batch(11, 2, slots)
+    world.rollup.submit_batch(11, data, proof, sender=world.operator)
+    world.rollup.claim(2, withdrawal_words(data), 1, sender=world.user)
+    before = world.chain.balance(world.recipient)
+    (receipt,) = world.rollup.claim_all(2, data, sender=world.user)
+    (event,) = world.rollup.contract.events(receipt, "WithdrawalClaimed")
+    assert event.args["position"] == 0
+    assert world.chain.balance(world.recipient) == before + 7 * ATOM_WEI
+
+
+def claim_reverts(world: World, reason: str, batch: int, words: list, position: int) -> None:
+    vault = world.chain.balance(world.rollup.address)
+    flags = world.rollup.contract.call("claimed", batch)
+    with pytest.raises(TransactionReverted) as info:
+        world.rollup.claim(batch, words, position, sender=world.user)
+    assert info.value.reason == reason
+    assert world.chain.balance(world.rollup.address) == vault
+    assert world.rollup.contract.call("claimed", batch) == flags
+
+
+def test_claims_only_what_the_batch_says(world):
+    fund(world, 10_000)
+    slots = [pd.WithdrawalSlot(5, 100, recipient_bytes(world.recipient)),
+             pd.WithdrawalSlot(6, 200, recipient_bytes(world.user))]  # fmt: skip
+    data, proof = world.batch(11, 2, slots)
+    world.rollup.submit_batch(11, data, proof, sender=world.operator)
+    words = [w.word for w in withdrawal_words(data)]
+    wrong = "rollup: not that batch's withdrawals"
+    claim_reverts(world, wrong, 2, [words[0] + (1 << 160), words[1]], 0)  # a larger amount
+    thief = int(world.chain.accounts[4], 16)
+    claim_reverts(world, wrong, 2, [words[0] - (words[0] & (2**160 - 1)) + thief, words[1]], 0)
+    claim_reverts(world, wrong, 2, words[:1], 0)  # a prefix of the list
+    claim_reverts(world, wrong, 2, [*words, words[1]], 2)  # an extra entry
+    claim_reverts(world, wrong, 2, words[::-1], 0)  # another order
+    claim_reverts(world, "rollup: no such withdrawal", 2, words, 2)
+    claim_reverts(world, "rollup: no such withdrawal", 2, words, 2**255)
+
+
+def test_claims_against_unknown_batches(world):
+    fund(world, 10_000)  # batch 1: a deposit, no withdrawal
+    none = "rollup: no withdrawals in that batch"
+    claim_reverts(world, none, 1, [], 0)
+    slots = [pd.WithdrawalSlot(5, 100, recipient_bytes(world.recipient))]
+    data, proof = world.batch(11, 2, slots)
+    words = [w.word for w in withdrawal_words(data)]
+    claim_reverts(world, none, 2, words, 0)  # batch 2 not submitted yet
+    world.expect_revert("rollup: invalid proof", 12, data, proof)  # a refused batch 2
+    claim_reverts(world, none, 2, words, 0)
+    world.rollup.submit_batch(11, data, proof, sender=world.operator)
+    claim_reverts(world, none, 3, words, 0)  # a batch beyond the last
+    claim_reverts(world, none, 0, words, 0)  # genesis
+    world.rollup.claim(2, words, 0, sender=world.user)
+
+
+def test_submission_gas_does_not_grow_with_withdrawals(world):
+    recipients = [recipient_bytes(a) for a in world.chain.accounts[2:6]]
+    four = [pd.WithdrawalSlot(i, 10, r) for i, r in enumerate(recipients)]
+    data, proof = world.batch(5, 1, four)  # the worst case: batch 1 sets batch_number from 0
+    receipt = world.rollup.submit_batch(5, data, proof, sender=world.operator)
+    assert receipt.gas_used < GAS_GOAL, f"four withdrawals: {receipt.gas_used} gas"
+    gas = []
+    for number, slots in ((2, four[:1]), (3, four)):
+        data, proof = world.batch(5 + number, number, slots)
+        gas.append(
+            world.rollup.submit_batch(5 + number, data, proof, sender=world.operator).gas_used
+        )
+    # three more withdrawals cost calldata, hashing and events, no storage (< 5k each)
+    assert 0 < gas[1] - gas[0] < 3 * 5_000, gas
