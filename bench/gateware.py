@@ -27,10 +27,12 @@ Measurements:
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
+from amaranth.lib import wiring
 from amaranth.sim import Simulator
 
 from bench.common import plot_lines, write_json
@@ -53,6 +55,9 @@ LARGE_MSM_CONFIG = "k26"
 SMALL_MSM_CONFIG = "z7020"
 NTT_CONFIGS = ("z7020", "zu7ev")
 NTT_LOG_SIZE = 10
+SIM_RECURSION_LIMIT = 20_000
+"""Python recursion limit while the simulator compiles an engine: the MSM engine's
+expressions at c = 7 with two multipliers nest deeper than the default 1,000 allows."""
 SAMPLE_EVERY = 256
 """Clocks between the points of the cumulative-additions curve in the plot."""
 
@@ -130,6 +135,18 @@ def random_msm_inputs(n: int, seed: int) -> tuple[list[G1], list[int]]:
     return points, [rng.randrange(R) for _ in range(n)]
 
 
+def simulator(dut: wiring.Component) -> Simulator:
+    """A simulator of ``dut`` with a 10 ns clock (compiled under a raised recursion limit)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, SIM_RECURSION_LIMIT))
+    try:
+        sim = Simulator(dut)
+    finally:
+        sys.setrecursionlimit(limit)
+    sim.add_clock(1e-8)
+    return sim
+
+
 def simulate_msm(
     dut: MSMEngine, elements: Sequence[int], n_points: int, rep: StepReporter, expect: int
 ) -> MSMRun:
@@ -172,8 +189,7 @@ def simulate_msm(
                 rep.count("clocks", cycle, cycle)
                 return
 
-    sim = Simulator(dut)
-    sim.add_clock(1e-8)
+    sim = simulator(dut)
     sim.add_testbench(bench)
     t0 = time.perf_counter()
     sim.run()
@@ -275,8 +291,7 @@ def simulate_ntt(dut: NTTEngine, values: Sequence[int], rep: StepReporter) -> di
                 res["cycles"], res["compute_cycles"] = cycle, comp
                 return
 
-    sim = Simulator(dut)
-    sim.add_clock(1e-8)
+    sim = simulator(dut)
     sim.add_testbench(bench)
     t0 = time.perf_counter()
     sim.run()
