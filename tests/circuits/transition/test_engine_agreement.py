@@ -76,7 +76,7 @@ def _random_flow(ex: Exchange, rng: random.Random, n: int) -> dict[str, int]:
     ex.deposit(INSURANCE_FUND, 10**15)  # deep enough that liquidations are takeovers
     done = 0
     kinds = ["create", "deposit", "withdraw", "transfer", "oracle", "funding", "order",
-             "order", "order", "order", "cancel", "collect"]  # fmt: skip
+             "order", "cross", "cross", "cancel", "collect"]  # fmt: skip
     while done < n:
         kind = rng.choice(kinds)
         try:
@@ -109,6 +109,18 @@ def _random_flow(ex: Exchange, rng: random.Random, n: int) -> dict[str, int]:
                 size = rng.randrange(1, 40) * ex.market(m).lot_size
                 o = Order(a, m, side, price, size, expiry=10**6, nonce=ex.account(a).nonce)
                 ex.submit_order(sign_order(keys[a], o))
+            elif kind == "cross":  # take (part of) someone's resting order
+                resting = [(a, r) for a in keys for r in ex.open_orders(a)]
+                if not resting:
+                    continue
+                owner, r = rng.choice(resting)
+                a = rng.choice([k for k in keys if k != owner])
+                o = r.signed.order
+                side = Side.SELL if o.side is Side.BUY else Side.BUY
+                size = rng.randrange(1, 2 * r.remaining // ex.market(o.market).lot_size + 2)
+                taker = Order(a, o.market, side, o.price, size * ex.market(o.market).lot_size,
+                              expiry=10**6, nonce=ex.account(a).nonce)  # fmt: skip
+                ex.submit_order(sign_order(keys[a], taker))
             elif kind == "cancel":
                 open_orders = [(a, r) for a in keys for r in ex.open_orders(a)]
                 if not open_orders:
