@@ -31,11 +31,43 @@ Backend = Annotated[
 ]
 
 
-def _kernels(name: str):  # noqa: ANN202 - returns a Kernels backend
+Bitstream = Annotated[
+    Path | None,
+    typer.Option("--bitstream", help="pynq backend: the .bit (with .hwh and manifest.json)."),
+]
+SimConfig = Annotated[
+    str | None,
+    typer.Option("--sim-config", help="sim backend: accelerator configuration (default tiny)."),
+]
+Fallback = Annotated[
+    str | None,
+    typer.Option("--fallback", help="Backend to continue on if the accelerator fails (cpu)."),
+]
+
+
+def _kernels(
+    name: str,
+    bitstream: Path | None = None,
+    sim_config: str | None = None,
+    fallback: str | None = None,
+):  # noqa: ANN202 - returns a Kernels backend
     from zkel.host.accel import KernelsUnavailable, kernels
 
+    options: dict = {}
+    if bitstream is not None:
+        if name != "pynq":
+            raise UserError("--bitstream goes with --backend pynq")
+        options["bitstream"] = str(bitstream)
+    if sim_config is not None:
+        if name != "sim":
+            raise UserError("--sim-config goes with --backend sim")
+        options["config"] = sim_config
+    if fallback is not None:
+        if name == "cpu":
+            raise UserError("--fallback goes with --backend sim or pynq")
+        options["fallback"] = fallback
     try:
-        return kernels(name)
+        return kernels(name, **options)
     except (KernelsUnavailable, ValueError) as exc:
         raise UserError(f"backend {name!r}: {exc}") from None
 
@@ -63,9 +95,12 @@ def prove_cmd(
     proof_path: Annotated[Path, typer.Argument(metavar="PROOF.json")],
     public_path: Annotated[Path, typer.Argument(metavar="PUBLIC.json")],
     backend: Backend = "cpu",
+    bitstream: Bitstream = None,
+    sim_config: SimConfig = None,
+    fallback: Fallback = None,
 ) -> None:
     """Prove with a snarkjs .zkey and .wtns; writes proof.json and public.json."""
-    kern = _kernels(backend)
+    kern = _kernels(backend, bitstream, sim_config, fallback)
     with reporter("prove") as rep:
         rep.step(f"read {zkey_path}")
         zkey = load(zkey_path, read_zkey)
