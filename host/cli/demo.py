@@ -1,104 +1,125 @@
-"""``zkel demo``: the main job end to end, on embedded defaults.
+"""``zkel demo``: the exchange's story end to end, on embedded defaults.
 
-Today the story is the proof system's: build a circuit with the R1CS builder, make
-keys, prove on the chosen backend, verify, and write the snarkjs files so another
-verifier (``snarkjs groth16 verify``) can check them. The exchange's batches join
-this story when the transition circuit lands.
+Markets and accounts, deposits through the rollup's queue, signed orders matched,
+a funding tick, an oracle crash and its liquidation, withdrawals to L1: every batch
+is proven by the transition circuit (backend ``--backend``), verified off chain and
+settled on an embedded EVM chain, and its withdrawals are paid. The run itself is
+:func:`zkel.host.demo.run.run_demo`; this module parses options, shows progress on
+standard error and prints the summary (a table, or ``--json``) on standard output.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from zkel.circuits import groth16
-from zkel.circuits.r1cs.examples import random_circuit
-from zkel.circuits.snarkjs import write_proof, write_public, write_r1cs, write_vkey, write_wtns
 from zkel.host.cli.errors import UserError
-from zkel.host.cli.files import save
-from zkel.host.cli.progress import reporter
+from zkel.host.cli.progress import reporter, stderr
+
+MAX_SLOTS = 64  # the rollup contract's bound
 
 
 def demo(
-    constraints: Annotated[int, typer.Option(help="Constraints in the demo circuit.")] = 1000,
     backend: Annotated[str, typer.Option(help="Kernels backend: cpu, sim or pynq.")] = "cpu",
-    out: Annotated[Path | None, typer.Option(help="Write the snarkjs files here.")] = None,
+    slots: Annotated[int, typer.Option(help="Transactions per batch (circuit size).")] = 4,
+    depth: Annotated[int, typer.Option(help="Accounts tree depth (even, 4..32).")] = 4,
+    seed: Annotated[int, typer.Option(help="Seed of the story (keys, amounts).")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Write verification_key.json, verifier.vy, batch_N/.")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Setup cache folder (default ~/.cache/zkel).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Stop after this act (accounts, deposits, ...).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the random circuit.")] = 1,
 ) -> None:
-    """Build a circuit, set up, prove, verify; print a summary (and write files with --out)."""
+    """Run the exchange story: every batch proven, verified and settled on chain."""
     from zkel.host.accel import KernelsUnavailable, kernels
+    from zkel.host.demo.pipeline import BatchNotProvable, SettlementMismatch
+    from zkel.host.demo.run import DemoConfig, run_demo
+    from zkel.host.demo.story import Story, StoryError
 
-    if not 1 <= constraints <= 1 << 20:
-        raise UserError(f"--constraints must be between 1 and 2^20, not {constraints}")
+    if until is not None and until not in Story.act_names():
+        raise UserError(f"--until must be one of {', '.join(Story.act_names())}, not {until!r}")
+    if not 1 <= slots <= MAX_SLOTS:
+        raise UserError(f"--slots must be 1..{MAX_SLOTS}, not {slots}")
+    if not (4 <= depth <= 32 and depth % 2 == 0):
+        raise UserError(
+            f"--depth must be even, 4..32 (a 4-ary tree with room for 5 accounts), not {depth}"
+        )
+    if out is not None and out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a directory")
+    if cache is not None and cache.exists() and not cache.is_dir():
+        raise UserError(f"--cache {cache}: exists and is not a directory")
     try:
         kern = kernels(backend)
     except (KernelsUnavailable, ValueError) as exc:
         raise UserError(f"backend {backend!r}: {exc}") from None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    summary: dict[str, object] = {"backend": kern.name}
-    with reporter("demo") as rep:
-        rep.step(f"build a random circuit of {constraints} constraints")
-        cs = random_circuit(constraints, 2, seed=seed)
-        cs.check()
-        r1cs = cs.to_r1cs()
-        rep.step("setup (single party: not a ceremony)")
-        t0 = time.perf_counter()
-        zkey = groth16.setup(r1cs, progress=rep.count)
-        summary["setup_s"] = round(time.perf_counter() - t0, 2)
-        pk = groth16.ProvingKey.from_zkey(zkey)
-        vk = pk.verifying_key()
-        rep.step(f"prove on backend {kern.name}")
-        t0 = time.perf_counter()
-        result = groth16.prove(pk, cs.witness(), kern, progress=rep.step)
-        summary["prove_s"] = round(time.perf_counter() - t0, 2)
-        rep.step("verify")
-        ok = groth16.verify(vk, result.public, result.proof)
-        if out is not None:
-            rep.step(f"write snarkjs files to {out}")
-            save(out / "circuit.r1cs", write_r1cs, r1cs)
-            save(out / "witness.wtns", write_wtns, cs.witness())
-            save(out / "verification_key.json", write_vkey, vk.to_snarkjs())
-            save(out / "proof.json", write_proof, result.proof.to_snarkjs())
-            save(out / "public.json", write_public, result.public)
-        if out is not None:
-            summary["snarkjs_verified"] = _snarkjs_verify(out, rep)
-    summary.update(
-        constraints=len(r1cs.constraints),
-        wires=r1cs.n_wires,
-        domain=zkey.domain_size,
-        public=[str(v) for v in result.public],
-        verified=ok,
-        steps_s={k: round(v, 3) for k, v in result.timings.items()},
-    )
+    config = DemoConfig(slots=slots, depth=depth, seed=seed, cache=cache, out=out, until=until)
+    try:
+        with reporter("demo") as rep:
+            summary = run_demo(
+                config, kern, rep.step, rep.count, lambda text: stderr.print(f"  {text}")
+            )
+    except (BatchNotProvable, SettlementMismatch, StoryError) as exc:
+        raise UserError(f"demo stopped: {exc}", exit_code=1) from None
+    data = summary.to_dict()
     if as_json:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json.dumps(data, indent=2))
     else:
-        for key, value in summary.items():
-            typer.echo(f"{key:>12}: {value}")
-    if not ok or summary.get("snarkjs_verified") is False:
-        raise UserError("the demo proof did not verify", exit_code=1)
+        _print_summary(data)
+    if data["final_root"] != data["chain_root"]:
+        raise UserError("the chain's root is not the exchange's", exit_code=1)
 
 
-def _snarkjs_verify(out: Path, rep: object) -> bool | None:
-    """``snarkjs groth16 verify`` on the written files, when node and snarkjs are installed."""
-    import shutil
-    import subprocess
+def _short(root: str) -> str:
+    h = f"{int(root):064x}"
+    return f"0x{h[:6]}…{h[-4:]}"
 
-    snarkjs = Path(__file__).resolve().parents[2] / "tools" / "node_modules" / ".bin" / "snarkjs"
-    if not snarkjs.exists() or shutil.which("node") is None:
-        return None
-    rep.step("cross-check with snarkjs groth16 verify")  # type: ignore[attr-defined]
-    files = [out / "verification_key.json", out / "public.json", out / "proof.json"]
-    result = subprocess.run(
-        [str(snarkjs), "groth16", "verify", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
+
+def _print_summary(data: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(soft_wrap=True)
+    shape, setup = data["shape"], data["setup"]
+    console.print(
+        f"[bold]zkel demo[/]: {shape['slots']} slots per batch, accounts tree depth "
+        f"{shape['depth']}, {shape['constraints']:,} constraints, backend {data['backend']}, "
+        f"seed {data['seed']}"
     )
-    return result.returncode == 0
+    how = "loaded from the cache" if setup["cached"] else "new (now cached)"
+    console.print(f"setup: {how}, {setup['seconds']:.1f} s (r1cs {setup['r1cs_sha256'][:16]})")
+    for act in data["acts"]:
+        console.print(f"  [bold]{act['act']:>11}[/]: {act['what']}")
+    table = Table(title="batches (genesis: batch 0, the rollup's first root)")
+    for col in ("batch", "transactions", "constraints", "witness s", "prove s", "gas",
+                "old root", "new root", "on chain"):  # fmt: skip
+        table.add_column(col, justify="left" if col == "transactions" else "right")
+    for b in data["batches"]:
+        kinds = ", ".join(f"{k} x{v}" if v > 1 else k for k, v in b["kinds"].items())
+        table.add_row(
+            str(b["batch"]), kinds, f"{b['constraints']:,}", f"{b['witness_s']:.1f}",
+            f"{b['prove_s']:.1f}", f"{b['gas']:,}", _short(b["old_root"]),
+            _short(b["new_root"]), "root ok" if b["chain_root"] == b["new_root"] else "MISMATCH",
+        )  # fmt: skip
+    console.print(table)
+    for b in data["batches"]:
+        for p in b["withdrawals_paid"]:
+            console.print(
+                f"withdrawal paid (batch {b['batch']}): account {p['account']} -> "
+                f"{p['recipient']}: {p['wei']:,} wei (claim gas {p['claim_gas']:,})"
+            )
+    same = data["final_root"] == data["chain_root"]
+    console.print(
+        f"final root {_short(data['final_root'])}: chain "
+        f"{'agrees' if same else 'DISAGREES'}; {len(data['batches'])} batches in "
+        f"{data['seconds']:.0f} s"
+    )
