@@ -15,8 +15,16 @@ import time
 
 from bench.common import RESULTS, machine
 
-SUITES = ["kernels", "groth16", "poseidon", "exchange", "gateware", "settlement", "transition"]
-SUITES.append("driver")
+SUITES = [
+    "kernels",
+    "groth16",
+    "poseidon",
+    "exchange",
+    "gateware",
+    "settlement",
+    "transition",
+    "driver",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
