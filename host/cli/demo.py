@@ -11,6 +11,8 @@ standard error and prints the summary (a table, or ``--json``) on standard outpu
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +38,9 @@ def demo(
     until: Annotated[
         str | None, typer.Option(help="Stop after this act (accounts, deposits, ...).")
     ] = None,
+    jobs: Annotated[
+        int, typer.Option(help="Batches proven at once (0: one per CPU core, at most 4).")
+    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the exchange story: every batch proven, verified and settled on chain."""
@@ -52,6 +57,11 @@ def demo(
         raise UserError(
             f"--depth must be even, 4..32 (a 4-ary tree with room for 5 accounts), not {depth}"
         )
+    if not 0 <= jobs <= 64:
+        raise UserError(f"--jobs must be 0..64, not {jobs}")
+    if jobs > 1 and backend != "cpu":
+        raise UserError(f"--jobs {jobs}: parallel proving needs the cpu backend (one accelerator)")
+    jobs = jobs or (min(os.cpu_count() or 1, 4) if backend == "cpu" else 1)
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a directory")
     if cache is not None and cache.exists() and not cache.is_dir():
@@ -62,7 +72,7 @@ def demo(
         raise UserError(f"backend {backend!r}: {exc}") from None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    config = DemoConfig(slots=slots, depth=depth, seed=seed, cache=cache, out=out, until=until)
+    config = DemoConfig(slots, depth, seed, cache, out, until, jobs)
     try:
         with reporter("demo") as rep:
             summary = run_demo(
@@ -88,12 +98,12 @@ def _print_summary(data: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(soft_wrap=True)
+    console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
     shape, setup = data["shape"], data["setup"]
     console.print(
-        f"[bold]zkel demo[/]: {shape['slots']} slots per batch, accounts tree depth "
+        f"[bold]zkel demo[/]: slots per batch {shape['slots']}, accounts tree depth "
         f"{shape['depth']}, {shape['constraints']:,} constraints, backend {data['backend']}, "
-        f"seed {data['seed']}"
+        f"{data['jobs']} proving job(s), seed {data['seed']}"
     )
     how = "loaded from the cache" if setup["cached"] else "new (now cached)"
     console.print(f"setup: {how}, {setup['seconds']:.1f} s (r1cs {setup['r1cs_sha256'][:16]})")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zkel.circuits import groth16
+from zkel.circuits.snarkjs import Proof as SnarkjsProof
 from zkel.circuits.snarkjs import write_proof, write_public
 from zkel.circuits.transition.check import BatchRefused, check
 from zkel.circuits.transition.circuit import Shape
@@ -115,6 +116,43 @@ def witness_of(batch: Batch, shape: Shape, count: Count | None = None) -> tuple[
     return witness, cs
 
 
+@dataclass(frozen=True)
+class Proven:
+    """A batch's proof (snarkjs file model: affine canonical ints), its public signals,
+    its circuit's constraint count, and seconds spent on the witness and the proof."""
+
+    proof: SnarkjsProof
+    public: list[int]
+    constraints: int
+    witness_s: float
+    prove_s: float
+    timings: dict[str, float]
+
+
+def prove_batch(
+    batch: Batch, shape: Shape, pk: groth16.ProvingKey, kernels: Kernels, step: Step, count: Count
+) -> Proven:
+    """Witness and check ``batch`` (BatchNotProvable naming a refused record), then prove."""
+    n = batch.number
+    step(f"batch {n}: build the witness and check every constraint")
+    t0 = time.perf_counter()
+    _, cs = witness_of(batch, shape, count)
+    witness_s = time.perf_counter() - t0
+    step(f"batch {n}: prove ({cs.n_constraints:,} constraints, backend {kernels.name})")
+    label = f"batch {n} prove"
+    done = iter(range(1, len(PROVER_STEPS) + 1))
+    count(label, 0, len(PROVER_STEPS))
+    t0 = time.perf_counter()
+    result = groth16.prove(
+        pk, cs.witness(), kernels,
+        progress=lambda _name: count(label, next(done, len(PROVER_STEPS)), len(PROVER_STEPS)),
+    )  # fmt: skip
+    prove_s = time.perf_counter() - t0
+    count(label, len(PROVER_STEPS), len(PROVER_STEPS))
+    return Proven(result.proof.to_snarkjs(), list(result.public), cs.n_constraints, witness_s,
+                  prove_s, dict(result.timings))  # fmt: skip
+
+
 @dataclass
 class Settler:
     """Proves and settles batches in order on one rollup; ``operator`` submits and
@@ -130,37 +168,31 @@ class Settler:
 
     def run(self, batch: Batch, step: Step, count: Count) -> BatchReport:
         """Witness, prove, verify, write, submit, claim; see the module docstring."""
+        return self.settle(
+            batch, prove_batch(batch, self.shape, self.pk, self.kernels, step, count), step
+        )
+
+    def settle(self, batch: Batch, proven: Proven, step: Step) -> BatchReport:
+        """Verify ``proven`` off chain, write its files, submit it, claim its withdrawals."""
         n = batch.number
-        step(f"batch {n}: build the witness and check every constraint")
-        t0 = time.perf_counter()
-        _, cs = witness_of(batch, self.shape, count)
-        witness_s = time.perf_counter() - t0
-        step(f"batch {n}: prove ({cs.n_constraints:,} constraints, backend {self.kernels.name})")
-        label = f"batch {n} prove"
-        done = iter(range(1, len(PROVER_STEPS) + 1))
-        count(label, 0, len(PROVER_STEPS))
-        t0 = time.perf_counter()
-        result = groth16.prove(
-            self.pk, cs.witness(), self.kernels,
-            progress=lambda _name: count(label, next(done, len(PROVER_STEPS)), len(PROVER_STEPS)),
-        )  # fmt: skip
-        prove_s = time.perf_counter() - t0
-        count(label, len(PROVER_STEPS), len(PROVER_STEPS))
         step(f"batch {n}: verify off chain")
-        verified = groth16.verify(self.pk.verifying_key(), result.public, result.proof)
-        if not verified or list(result.public) != batch.public_inputs:
-            raise SettlementMismatch(f"batch {n}: the proof's public inputs are not the batch's")
+        proof = groth16.Proof.from_snarkjs(proven.proof)
+        verified = groth16.verify(self.pk.verifying_key(), proven.public, proof)
+        if not verified or proven.public != batch.public_inputs:
+            raise SettlementMismatch(f"batch {n}: the proof does not verify for the batch's inputs")
         if self.out is not None:
             folder = self.out / f"batch_{n}"
             folder.mkdir(parents=True, exist_ok=True)
-            write_proof(folder / "proof.json", result.proof.to_snarkjs())
-            write_public(folder / "public.json", result.public)
+            write_proof(folder / "proof.json", proven.proof)
+            write_public(folder / "public.json", proven.public)
             (folder / "pubdata.hex").write_text(batch.public_data_bytes().hex() + "\n")
         step(f"batch {n}: settle on chain")
-        report = self._settle(batch, ProofCalldata.from_proof(result.proof, result.public))
-        report.constraints = cs.n_constraints
-        report.witness_s, report.prove_s, report.verified = witness_s, prove_s, verified
-        report.prove_steps_s = dict(result.timings)
+        report = self._settle(batch, ProofCalldata.from_proof(proven.proof, proven.public))
+        report.constraints = proven.constraints
+        report.witness_s, report.prove_s, report.verified = (
+            proven.witness_s, proven.prove_s, verified,
+        )  # fmt: skip
+        report.prove_steps_s = dict(proven.timings)
         return report
 
     def _settle(self, batch: Batch, calldata: ProofCalldata) -> BatchReport:

@@ -32,6 +32,7 @@ from zkel.host.demo.crosscheck import snarkjs_available, snarkjs_verify
 from zkel.host.demo.pipeline import BatchReport, SettlementMismatch, Settler
 from zkel.host.demo.setup_cache import cached_setup
 from zkel.host.demo.story import ATOM_WEI, Cast, Story, markets
+from zkel.host.demo.workers import prove_in_parallel
 from zkel.host.exchange import Exchange
 from zkel.host.settlement.chain import EmbeddedChain
 from zkel.host.settlement.rollup import Rollup
@@ -45,7 +46,9 @@ Count = Callable[[str, int, int], None]
 class DemoConfig:
     """``slots`` per batch (the circuit's size), accounts-tree ``depth`` (even, 4..32),
     the story's ``seed``, the setup ``cache`` folder, ``out`` for the snarkjs files,
-    and ``until``: the last act to play (None: all of them)."""
+    ``until``: the last act to play (None: all of them), and ``jobs``: batches proven
+    at once (1: each proven and settled as it is cut; more: all cut first, proven by
+    forked workers, settled in order)."""
 
     slots: int = 4
     depth: int = 4
@@ -53,6 +56,7 @@ class DemoConfig:
     cache: Path | None = None
     out: Path | None = None
     until: str | None = None
+    jobs: int = 1
 
 
 @dataclass
@@ -78,6 +82,7 @@ class DemoSummary:
         return {
             "shape": {"slots": c.slots, "depth": c.depth, "constraints": self.constraints},
             "seed": c.seed,
+            "jobs": c.jobs,
             "backend": self.backend,
             "setup": {"cached": self.setup_cached, "seconds": round(self.setup_s, 2),
                       "r1cs_sha256": self.r1cs_sha256},
@@ -155,20 +160,31 @@ def _story(config, ex, chain, cast, shape, keys, kernels, summary, step, count, 
     settler = Settler(shape, keys.pk, kernels, rollup, chain, operator, config.out)
     story = Story(ex, rollup, cast, config.seed)
 
-    def settle_due(final: bool) -> None:
+    waiting: list = []  # cut, not yet proven (jobs > 1: proven together after the acts)
+
+    def cut_due(final: bool) -> None:
         while ex.store.unbatched_count() >= (1 if final else config.slots):
-            batch = ex.cut_batch(config.slots)
-            summary.batches.append(settler.run(batch, step, count))
+            waiting.append(ex.cut_batch(config.slots))
+            if config.jobs <= 1:  # prove and settle each batch as the sequencer cuts it
+                summary.batches.append(settler.run(waiting.pop(), step, count))
 
     for title, act in story.acts():
         step(f"act {title}")
         what = act()
         note(f"{title}: {what}")
         summary.acts.append({"act": title, "what": what})
-        settle_due(final=False)
+        cut_due(final=False)
         if title == config.until:
             break
-    settle_due(final=True)
+    cut_due(final=True)
+    if waiting:
+        step(f"prove {len(waiting)} batches, {min(config.jobs, len(waiting))} at a time")
+        count("batches proven", 0, len(waiting))
+        proofs = prove_in_parallel(waiting, shape, keys.pk, kernels.name, config.jobs)
+        for i, (batch, proven) in enumerate(zip(waiting, proofs, strict=True)):
+            count("batches proven", i + 1, len(waiting))
+            note(f"batch {batch.number}: proven in {proven.prove_s:.1f} s by a worker")
+            summary.batches.append(settler.settle(batch, proven, step))
     summary.final_root, summary.chain_root = ex.root, rollup.state_root
     if config.out is not None and snarkjs_available():
         step("cross-check every batch with snarkjs groth16 verify")

@@ -144,6 +144,8 @@ def test_chain_refuses_a_replayed_batch(played):
         (["--depth", "2"], "--depth must be even, 4..32"),
         (["--backend", "nope"], "backend 'nope'"),
         (["--until", "lunch"], "--until must be one of accounts"),
+        (["--jobs", "-1"], "--jobs must be 0..64"),
+        (["--jobs", "2", "--backend", "sim"], "parallel proving needs the cpu backend"),
     ],
 )
 def test_bad_options_exit_2(capsys, args, message):
