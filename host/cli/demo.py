@@ -72,7 +72,9 @@ def demo(
         raise UserError(f"backend {backend!r}: {exc}") from None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    config = DemoConfig(slots, depth, seed, cache, out, until, jobs)
+    config = DemoConfig(
+        slots=slots, depth=depth, seed=seed, cache=cache, out=out, until=until, jobs=jobs
+    )
     try:
         with reporter("demo") as rep:
             summary = run_demo(

@@ -33,7 +33,7 @@ from zkel.host.demo.pipeline import BatchReport, SettlementMismatch, Settler
 from zkel.host.demo.setup_cache import cached_setup
 from zkel.host.demo.story import ATOM_WEI, Cast, Story, markets
 from zkel.host.demo.workers import prove_in_parallel
-from zkel.host.exchange import Exchange
+from zkel.host.exchange import Batch, Exchange
 from zkel.host.settlement.chain import EmbeddedChain
 from zkel.host.settlement.rollup import Rollup
 from zkel.host.settlement.verifier import verifier_source
@@ -106,92 +106,116 @@ def run_demo(
     """Run the story (see the module docstring); ``step`` names each timed stage,
     ``count`` drives counted bars, ``note`` says what happened (default: ``step``).
     Raises BatchNotProvable, SettlementMismatch or StoryError."""
-    from zkel.host.demo.setup_cache import default_cache_dir
-
     t_run = time.perf_counter()
-    summary = DemoSummary(config, kernels.name)
-    chain = EmbeddedChain()
-    cast = Cast.make(config.seed, chain.accounts)
-    shape = Shape(config.slots, config.depth, cast.oracle.public_key())
-
-    step(f"circuit: {config.slots} slot(s), accounts tree of depth {config.depth}")
-    r1cs = build(shape, progress=lambda d, t: count("circuit", d, t)).to_r1cs()
-    summary.constraints = len(r1cs.constraints)
-    step(f"setup keys for {summary.constraints:,} constraints (cache, else single-party setup)")
-    t0 = time.perf_counter()
-    keys = cached_setup(r1cs, config.cache or default_cache_dir(), count)
-    summary.setup_s = time.perf_counter() - t0
-    summary.setup_cached, summary.r1cs_sha256 = keys.cached, keys.r1cs_sha256
-    (note or step)(
-        f"setup {'loaded from the cache' if keys.cached else 'new, cached'}: {keys.path}"
-    )
-
+    run = _Run(config, kernels, step, count, note or step)
+    run.keys()
     with tempfile.TemporaryDirectory(prefix="zkel-demo-") as tmp:
         ex = Exchange.open(
             Path(tmp) / "exchange.db", markets=markets(), depth=config.depth,
-            oracle_pubkey=cast.oracle.public_key(), operator_pubkey=cast.operator.public_key(),
+            oracle_pubkey=run.cast.oracle.public_key(),
+            operator_pubkey=run.cast.operator.public_key(),
         )  # fmt: skip
         try:
-            _story(
-                config, ex, chain, cast, shape, keys, kernels, summary, step, count, note or step
-            )
+            run.play(ex)
         finally:
             ex.close()
+    run.crosscheck()
+    summary = run.summary
     summary.seconds = time.perf_counter() - t_run
     if config.out is not None:
         (config.out / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2) + "\n")
     return summary
 
 
-def _story(config, ex, chain, cast, shape, keys, kernels, summary, step, count, note) -> None:  # noqa: ANN001
-    step("genesis: markets listed, fee and insurance accounts opened; rollup deployed")
-    genesis = ex.cut_batch()
-    summary.genesis_root = genesis.new_root
-    operator = cast.l1["operator"]
-    rollup, deployment = Rollup.deploy(
-        chain, keys.vk, genesis_root=genesis.new_root, n_slots=config.slots,
-        atom_wei=ATOM_WEI, sender=operator,
-    )  # fmt: skip
-    summary.deploy_gas = {"verifier": deployment.verifier_gas, "rollup": deployment.rollup_gas}
-    if config.out is not None:
-        config.out.mkdir(parents=True, exist_ok=True)
-        write_vkey(config.out / "verification_key.json", keys.vk.to_snarkjs())
-        (config.out / "verifier.vy").write_text(verifier_source(keys.vk, origin="zkel demo"))
-    settler = Settler(shape, keys.pk, kernels, rollup, chain, operator, config.out)
-    story = Story(ex, rollup, cast, config.seed)
+class _Run:
+    """One run's state: the chain, the cast, the circuit shape and keys, the summary."""
 
-    waiting: list = []  # cut, not yet proven (jobs > 1: proven together after the acts)
+    def __init__(self, config: DemoConfig, kernels: Kernels, step: Step, count: Count,
+                 note: Step) -> None:  # fmt: skip
+        self.config, self.kernels = config, kernels
+        self.step, self.count, self.note = step, count, note
+        self.summary = DemoSummary(config, kernels.name)
+        self.chain = EmbeddedChain()
+        self.cast = Cast.make(config.seed, self.chain.accounts)
+        self.shape = Shape(config.slots, config.depth, self.cast.oracle.public_key())
 
-    def cut_due(final: bool) -> None:
-        while ex.store.unbatched_count() >= (1 if final else config.slots):
-            waiting.append(ex.cut_batch(config.slots))
-            if config.jobs <= 1:  # prove and settle each batch as the sequencer cuts it
-                summary.batches.append(settler.run(waiting.pop(), step, count))
+    def keys(self) -> None:
+        """Build the circuit without values; load or make its keys."""
+        from zkel.host.demo.setup_cache import default_cache_dir
 
-    for title, act in story.acts():
-        step(f"act {title}")
-        what = act()
-        note(f"{title}: {what}")
-        summary.acts.append({"act": title, "what": what})
-        cut_due(final=False)
-        if title == config.until:
-            break
-    cut_due(final=True)
-    if waiting:
-        step(f"prove {len(waiting)} batches, {min(config.jobs, len(waiting))} at a time")
-        count("batches proven", 0, len(waiting))
-        proofs = prove_in_parallel(waiting, shape, keys.pk, kernels.name, config.jobs)
+        c, summary = self.config, self.summary
+        self.step(f"circuit: {c.slots} slot(s), accounts tree of depth {c.depth}")
+        r1cs = build(self.shape, progress=lambda d, t: self.count("circuit", d, t)).to_r1cs()
+        summary.constraints = len(r1cs.constraints)
+        self.step(f"setup keys for {summary.constraints:,} constraints (cache, else a new setup)")
+        t0 = time.perf_counter()
+        self._keys = cached_setup(r1cs, c.cache or default_cache_dir(), self.count)
+        summary.setup_s = time.perf_counter() - t0
+        summary.setup_cached, summary.r1cs_sha256 = self._keys.cached, self._keys.r1cs_sha256
+        how = "loaded from the cache" if self._keys.cached else "new, now cached"
+        self.note(f"setup {how}: {self._keys.path}")
+
+    def play(self, ex: Exchange) -> None:
+        """Genesis and deployment, then every act; batches proven and settled."""
+        c, summary, keys = self.config, self.summary, self._keys
+        self.step("genesis: markets listed, fee and insurance accounts opened; rollup deployed")
+        genesis = ex.cut_batch()
+        summary.genesis_root = genesis.new_root
+        operator = self.cast.l1["operator"]
+        rollup, deployment = Rollup.deploy(
+            self.chain, keys.vk, genesis_root=genesis.new_root, n_slots=c.slots,
+            atom_wei=ATOM_WEI, sender=operator,
+        )  # fmt: skip
+        summary.deploy_gas = {"verifier": deployment.verifier_gas, "rollup": deployment.rollup_gas}
+        if c.out is not None:
+            c.out.mkdir(parents=True, exist_ok=True)
+            write_vkey(c.out / "verification_key.json", keys.vk.to_snarkjs())
+            (c.out / "verifier.vy").write_text(verifier_source(keys.vk, origin="zkel demo"))
+        self.settler = Settler(self.shape, keys.pk, self.kernels, rollup, self.chain, operator,
+                               c.out)  # fmt: skip
+        self.waiting: list[Batch] = []  # cut, not yet proven (jobs > 1: proven after the acts)
+        for title, act in Story(ex, rollup, self.cast, c.seed).acts():
+            self.step(f"act {title}")
+            what = act()
+            self.note(f"{title}: {what}")
+            summary.acts.append({"act": title, "what": what})
+            self._cut(ex, final=False)
+            if title == c.until:
+                break
+        self._cut(ex, final=True)
+        if self.waiting:
+            self._prove_waiting()
+        summary.final_root, summary.chain_root = ex.root, rollup.state_root
+
+    def _cut(self, ex: Exchange, final: bool) -> None:
+        """Cut every full batch (``final``: every pending record); with one job, prove and
+        settle each as it is cut."""
+        while ex.store.unbatched_count() >= (1 if final else self.config.slots):
+            self.waiting.append(ex.cut_batch(self.config.slots))
+            if self.config.jobs <= 1:
+                batch = self.waiting.pop()
+                self.summary.batches.append(self.settler.run(batch, self.step, self.count))
+
+    def _prove_waiting(self) -> None:
+        waiting, jobs = self.waiting, self.config.jobs
+        self.step(f"prove {len(waiting)} batches, {min(jobs, len(waiting))} at a time")
+        self.count("batches proven", 0, len(waiting))
+        proofs = prove_in_parallel(waiting, self.shape, self._keys.pk, self.kernels.name, jobs)
         for i, (batch, proven) in enumerate(zip(waiting, proofs, strict=True)):
-            count("batches proven", i + 1, len(waiting))
-            note(f"batch {batch.number}: proven in {proven.prove_s:.1f} s by a worker")
-            summary.batches.append(settler.settle(batch, proven, step))
-    summary.final_root, summary.chain_root = ex.root, rollup.state_root
-    if config.out is not None and snarkjs_available():
-        step("cross-check every batch with snarkjs groth16 verify")
-        for b in summary.batches:
-            folder = config.out / f"batch_{b.number}"
+            self.count("batches proven", i + 1, len(waiting))
+            self.note(f"batch {batch.number}: proven in {proven.prove_s:.1f} s by a worker")
+            self.summary.batches.append(self.settler.settle(batch, proven, self.step))
+
+    def crosscheck(self) -> None:
+        """``snarkjs groth16 verify`` on every batch's files (with ``--out``, when present)."""
+        out = self.config.out
+        if out is None or not snarkjs_available():
+            return
+        self.step("cross-check every batch with snarkjs groth16 verify")
+        for b in self.summary.batches:
+            folder = out / f"batch_{b.number}"
             b.snarkjs_verified = snarkjs_verify(
-                config.out / "verification_key.json", folder / "public.json", folder / "proof.json"
+                out / "verification_key.json", folder / "public.json", folder / "proof.json"
             )
             if not b.snarkjs_verified:
                 raise SettlementMismatch(f"batch {b.number}: snarkjs rejects the proof files")
