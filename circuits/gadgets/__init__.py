@@ -10,7 +10,7 @@ module                 what it holds
 ``bits``               booleans, bit decomposition and range checks, comparisons,
                        zero tests, selection, integer division with remainder
 ``poseidon``           Poseidon (circomlib's parameters) in the optimized form
-``merkle``             binary Merkle paths and updates of :mod:`zkel.circuits.smt`
+``merkle``             4-ary Merkle paths and updates (Poseidon(4)) of :mod:`zkel.circuits.smt`
 ``babyjub``            Baby Jubjub points: add, double, on-curve, scalar multiples
 ``eddsa``              EdDSA-Poseidon verification (circomlibjs' ``verifyPoseidon``)
 ``sha256``             SHA-256 over bits (the public-data commitment)
