@@ -139,16 +139,15 @@ def prove_batch(
     _, cs = witness_of(batch, shape, count)
     witness_s = time.perf_counter() - t0
     step(f"batch {n}: prove ({cs.n_constraints:,} constraints, backend {kernels.name})")
-    label = f"batch {n} prove"
-    done = iter(range(1, len(PROVER_STEPS) + 1))
-    count(label, 0, len(PROVER_STEPS))
+    label, total = f"batch {n} prove", len(PROVER_STEPS)
+
+    def started(name: str) -> None:  # a prover step begins: those before it are done
+        count(label, PROVER_STEPS.index(name) if name in PROVER_STEPS else 0, total)
+
     t0 = time.perf_counter()
-    result = groth16.prove(
-        pk, cs.witness(), kernels,
-        progress=lambda _name: count(label, next(done, len(PROVER_STEPS)), len(PROVER_STEPS)),
-    )  # fmt: skip
+    result = groth16.prove(pk, cs.witness(), kernels, progress=started)
     prove_s = time.perf_counter() - t0
-    count(label, len(PROVER_STEPS), len(PROVER_STEPS))
+    count(label, total, total)
     return Proven(result.proof.to_snarkjs(), list(result.public), cs.n_constraints, witness_s,
                   prove_s, dict(result.timings))  # fmt: skip
 

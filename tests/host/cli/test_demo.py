@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.host.settlement.circuits import batch_key, stand_in_batch
+from tests.host.settlement.circuits import batch_key, cubes, cubes_key, stand_in_batch
 from zkel.circuits import groth16
 from zkel.circuits.snarkjs import read_proof, read_public, read_vkey
 from zkel.circuits.transition.circuit import Shape
+from zkel.host.accel import kernels
 from zkel.host.cli.main import main
 from zkel.host.demo.crosscheck import snarkjs_available, snarkjs_verify
-from zkel.host.demo.pipeline import BatchNotProvable, Settler, witness_of
+from zkel.host.demo.pipeline import PROVER_STEPS, BatchNotProvable, Settler, witness_of
 from zkel.host.demo.story import ATOM_WEI, USD, Cast, Story, markets
 from zkel.host.exchange import Exchange
 from zkel.host.settlement.calldata import ProofCalldata
@@ -223,3 +224,9 @@ def test_whole_story_proven_and_settled(capsys):
     assert [(p["amount"], p["wei"]) for p in paid] == [
         (1_000 * USD, 1_000 * USD * ATOM_WEI), (500 * USD, 500 * USD * ATOM_WEI)]  # fmt: skip
     assert summary["final_root"] == summary["chain_root"]
+
+
+def test_progress_bar_knows_the_prover_steps():
+    names: list[str] = []
+    groth16.prove(cubes_key(1).pk, cubes([3]).witness(), kernels("cpu"), progress=names.append)
+    assert tuple(names) == PROVER_STEPS
