@@ -208,7 +208,7 @@ def config_words(cfg: AccelConfig) -> dict[str, int]:
             STREAM_BYTES=cfg.stream_bits // 8,
             LIMB_BITS=cfg.limb_bits,
         ),
-        "MSM_CONFIG": encode("MSM_CONFIG", PRESENT=0, WINDOW_BITS=0),
+        "MSM_CONFIG": encode("MSM_CONFIG", PRESENT=1, WINDOW_BITS=cfg.msm.window_bits),
         "CLOCK": round(cfg.clock_mhz * 1000),
     }
 

@@ -18,27 +18,46 @@ port names of a Verilog IP (``emit_verilog`` writes it as module ``zkel_top``):
 These are the names Vivado's interface inference and cocotbext-axi's
 ``from_prefix(dut, "s_axil")`` look for.
 
-A job: the host writes ``LENGTH``, ``SHIFT0..7`` and ``CTRL`` (``MODE``, ``INVERSE``,
-``COSET``), then ``CTRL`` again with ``START``, streams the input, reads the output
-stream and polls ``STATUS.DONE`` (or waits for ``irq``). ``START`` clears ``DONE``
-and the error bits and zeroes the cycle counters; a ``START`` while ``BUSY`` is
-ignored. ``CYCLES`` counts the clocks the engine is busy (from the clock after
-``START`` to ``DONE``), ``COMPUTE`` those between the end of the input and the
-start of the output. ``SOFT_RESET`` resets the engines and stream adapters (not
-the registers the host wrote) and clears ``DONE`` and the error bits.
+Engines: the NTT engine (:mod:`zkel.gateware.ntt.engine`, ``CTRL.MODE`` = NTT) and
+the MSM bucket engine (:mod:`zkel.gateware.msm.engine`, ``MODE`` = MSM). The mode is
+latched when a ``START`` is taken; until the next one it routes the input stream
+(elements after the AXI4-Stream adapter) to that engine alone and takes the output
+stream from it alone, so one adapter pair serves both and only one job runs at a
+time. Stream formats: ``ntt_in``/``ntt_out`` and ``msm_in``/``msm_out`` in
+:mod:`zkel.gateware.regmap`.
 
-Errors: a ``LENGTH`` the build does not support sets ``ERR_LENGTH`` and ``DONE``
-at once (nothing is read); ``MODE`` = MSM sets ``ERR_MODE`` and ``DONE`` until
-the MSM engine is part of the top; a TLAST that disagrees with the element count
-sets ``ERR_TLAST``. A *late* or missing TLAST still completes the job; an *early*
-TLAST leaves the engine waiting for the rest of its input (``BUSY`` and
-``ERR_TLAST`` both set), and the host recovers with ``SOFT_RESET``.
+A job: the host writes ``LENGTH`` (NTT: elements; MSM: points), for an NTT
+``SHIFT0..7``, and ``CTRL`` (``MODE``, ``INVERSE``, ``COSET``), then ``CTRL`` again
+with ``START``, streams the input, reads the output stream and polls
+``STATUS.DONE`` (or waits for ``irq``). ``START`` clears ``DONE`` and the error bits
+and zeroes the cycle counters; a ``START`` while ``BUSY`` (either engine) is
+ignored. ``CYCLES`` counts the clocks an engine is busy (from the clock after
+``START`` to ``DONE``), ``COMPUTE`` those it computes: for an NTT between the end
+of the input and the start of the output, for an MSM while points stream in and
+bucket additions run (the engine's ``computing``: accumulation and the adder's
+drain; the bucket clear and unload are outside). ``SOFT_RESET`` resets both
+engines and the stream adapters (not the registers the host wrote) and clears
+``DONE`` and the error bits.
 
-Multiplier: unless one is given, the NTT butterflies use what
+Errors: a ``LENGTH`` the engine does not support (NTT: not a power of two in the
+build's range; MSM: 0) sets ``ERR_LENGTH`` and ``DONE`` at once (nothing is
+read); a ``MODE`` naming no engine (2 or 3) sets ``ERR_MODE`` and ``DONE``; a TLAST
+that disagrees with the element count sets ``ERR_TLAST``. A *late* or missing
+TLAST still completes the job; an *early* TLAST leaves the engine waiting for the
+rest of its input (``BUSY`` and ``ERR_TLAST`` both set), and the host recovers
+with ``SOFT_RESET``.
+
+Multipliers, unless given: the NTT butterflies (over Fr) use what
 :func:`choose_multiplier` picks from the DSP budget: the pipelined ``MontMul`` when
 ``units`` of them take at most half the device's DSPs, else ``MontMulIterative``
 (1/16 butterfly per clock per unit; every registered build today, the 7020 because
-one pipelined multiplier is 435 DSPs against its 220).
+one pipelined multiplier is 435 DSPs against its 220). The MSM point adder (over
+Fq) uses what :func:`choose_msm_multiplier` picks: pipelined when its
+``cfg.msm.multipliers`` pipelined Fq multipliers (465 DSPs each at 17-bit limbs)
+fit in the DSPs the NTT's chosen multipliers leave, else iterative. So ``zu7ev``
+and ``k26`` (two multipliers: 930 DSPs against 1,604 and 1,186 left) get one
+addition per 6 clocks, and ``z7020`` and the ``tiny`` builds the iterative
+multiplier (one addition per ``ceil(12 / m)·16`` clocks).
 """
 
 from __future__ import annotations
@@ -51,26 +70,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from amaranth.back import rtlil
-from amaranth.hdl import Cat, ClockDomain, Module, ResetInserter, Signal
+from amaranth.hdl import Cat, ClockDomain, Module, Mux, ResetInserter, Signal
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
+from zkel.circuits.bn254.fields import Q as FQ_MODULUS
 from zkel.circuits.bn254.fields import R as FR_MODULUS
 from zkel.gateware import regmap
 from zkel.gateware.axi.lite import AXI4LiteSignature, RegisterFile
 from zkel.gateware.axi.stream import AXIStreamSignature, AXIStreamToElements, ElementsToAXIStream
 from zkel.gateware.config import ELEMENT_BITS, AccelConfig
+from zkel.gateware.ec.mulstage import fq_multiplier
+from zkel.gateware.msm.engine import MSMEngine
 from zkel.gateware.ntt.butterfly import MultiplierFactory
 from zkel.gateware.ntt.engine import NTTEngine
 
 NTT_DSP_SHARE = 0.5
-"""Share of the device's DSP slices the NTT engine's multipliers may take; the rest
-is left to the MSM engine (see :func:`choose_multiplier`)."""
+"""Share of the device's DSP slices the NTT engine's multipliers may take; the MSM
+engine gets what the NTT's chosen multipliers leave (see :func:`choose_multiplier`
+and :func:`choose_msm_multiplier`)."""
 
 
 @dataclass(frozen=True)
 class MultiplierChoice:
-    """The Montgomery multiplier a build's NTT butterflies use.
+    """The Montgomery multiplier an engine uses.
 
     Members
     -------
@@ -80,29 +103,76 @@ class MultiplierChoice:
         (:class:`~zkel.gateware.arith.montmul_iterative.MontMulIterative`, one product
         per ``n + 1`` clocks).
     factory : MultiplierFactory
-        Builds one multiplier over Fr with the configuration's limb width.
+        Builds one multiplier (over Fr for the NTT, Fq for the MSM) with the
+        configuration's limb width.
+    dsp : int
+        DSP slices of one such multiplier (``limb_bits <= 17``).
+    interval : int
+        Clocks between two products it takes: 1 pipelined, ``n + 1`` iterative
+        (``n`` limbs; 16 at 17-bit limbs).
     """
 
     kind: str
     factory: MultiplierFactory
+    dsp: int = 0
+    interval: int = 1
+
+
+def _montgomery_costs(modulus: int, limb_bits: int) -> tuple[int, int, int]:
+    """DSP slices of one pipelined and one iterative multiplier modulo ``modulus``, and
+    the iterative one's interval (``n + 1`` clocks for ``n`` limbs)."""
+    from zkel.gateware.arith.montmul import MontgomeryParameters
+
+    par = MontgomeryParameters(modulus, limb_bits, ELEMENT_BITS)
+    return par.dsp_count(), par.n_limbs + par.z + par.quotient_dsp, par.n_limbs + 1
 
 
 def choose_multiplier(cfg: AccelConfig) -> MultiplierChoice:
-    """Pipelined when ``units`` pipelined multipliers take at most :data:`NTT_DSP_SHARE`
-    of the device's DSPs, else iterative (the Zynq-7020's 220 DSPs hold no
-    pipelined 254-bit multiplier at all)."""
-    from zkel.gateware.arith.montmul import MontgomeryParameters, MontMul
+    """The NTT's multiplier over Fr: pipelined when ``units`` pipelined multipliers take
+    at most :data:`NTT_DSP_SHARE` of the device's DSPs, else iterative (the
+    Zynq-7020's 220 DSPs hold no pipelined 254-bit multiplier at all)."""
+    from zkel.gateware.arith.montmul import MontMul
     from zkel.gateware.arith.montmul_iterative import MontMulIterative
 
     limb_bits = cfg.limb_bits
-    pipelined_dsp = MontgomeryParameters(FR_MODULUS, limb_bits, ELEMENT_BITS).dsp_count()
+    pipelined_dsp, iterative_dsp, interval = _montgomery_costs(FR_MODULUS, limb_bits)
     if cfg.ntt.units * pipelined_dsp <= cfg.device.dsp * NTT_DSP_SHARE:
-        return MultiplierChoice("pipelined", lambda: MontMul(FR_MODULUS, limb_bits=limb_bits))
-    return MultiplierChoice("iterative", lambda: MontMulIterative(FR_MODULUS, limb_bits=limb_bits))
+        return MultiplierChoice(
+            "pipelined", lambda: MontMul(FR_MODULUS, limb_bits=limb_bits), pipelined_dsp
+        )
+    return MultiplierChoice(
+        "iterative",
+        lambda: MontMulIterative(FR_MODULUS, limb_bits=limb_bits),
+        iterative_dsp,
+        interval,
+    )
+
+
+def choose_msm_multiplier(cfg: AccelConfig) -> MultiplierChoice:
+    """The MSM point adder's multiplier over Fq: pipelined when ``cfg.msm.multipliers``
+    pipelined multipliers fit in the DSPs left by the NTT's ``units`` multipliers (as
+    :func:`choose_multiplier` picks them), else iterative."""
+    limb_bits = cfg.limb_bits
+    pipelined_dsp, iterative_dsp, interval = _montgomery_costs(FQ_MODULUS, limb_bits)
+    left = cfg.device.dsp - cfg.ntt.units * choose_multiplier(cfg).dsp
+    if cfg.msm.multipliers * pipelined_dsp <= left:
+        return MultiplierChoice("pipelined", fq_multiplier(limb_bits), pipelined_dsp)
+    iterative = fq_multiplier(limb_bits, iterative=True)
+    return MultiplierChoice("iterative", iterative, iterative_dsp, interval)
 
 
 class Top(wiring.Component):
-    """The accelerator for configuration ``cfg``.
+    """The accelerator for configuration ``cfg``: NTT and MSM engines behind one pair of
+    streams (see the module docs).
+
+    Parameters
+    ----------
+    cfg : AccelConfig
+        The build.
+    make_multiplier : MultiplierFactory, optional
+        The NTT's Fr multiplier; default :func:`choose_multiplier`'s.
+    make_fq_multiplier : MultiplierFactory, optional
+        The MSM point adder's Fq multiplier; default :func:`choose_msm_multiplier`'s.
 
     Members
     -------
@@ -116,9 +186,15 @@ class Top(wiring.Component):
         ``STATUS.DONE``.
     """
 
-    def __init__(self, cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> None:
+    def __init__(
+        self,
+        cfg: AccelConfig,
+        make_multiplier: MultiplierFactory | None = None,
+        make_fq_multiplier: MultiplierFactory | None = None,
+    ) -> None:
         self.cfg = cfg
         self._make_multiplier = make_multiplier or choose_multiplier(cfg).factory
+        self._make_fq_multiplier = make_fq_multiplier or choose_msm_multiplier(cfg).factory
         self.regs = RegisterFile()
         super().__init__(
             {
@@ -141,51 +217,92 @@ class Top(wiring.Component):
         mode_f = ctrl.field("MODE")
         mode = regs.ctrl[mode_f.lsb : mode_f.lsb + mode_f.width]
 
-        engine = NTTEngine(cfg.ntt, self._make_multiplier)
+        ntt = NTTEngine(cfg.ntt, self._make_multiplier)
+        msm = MSMEngine(cfg.msm, self._make_fq_multiplier)
         unpack = AXIStreamToElements(cfg.stream_bits)
         pack = ElementsToAXIStream(cfg.stream_bits)
-        m.submodules.ntt = ResetInserter(soft_reset)(engine)
-        m.submodules.unpack = ResetInserter(soft_reset)(unpack)
-        m.submodules.pack = ResetInserter(soft_reset)(pack)
+        for name, sub in (("ntt", ntt), ("msm", msm), ("unpack", unpack), ("pack", pack)):
+            m.submodules[name] = ResetInserter(soft_reset)(sub)
         wiring.connect(m, wiring.flipped(self.s_axis), unpack.s_axis)
-        wiring.connect(m, unpack.o, engine.i)
-        wiring.connect(m, engine.o, pack.i)
         wiring.connect(m, pack.m_axis, wiring.flipped(self.m_axis))
 
         for name, value in regmap.config_words(cfg).items():
             m.d.comb += getattr(regs, name.lower()).eq(value)
 
+        busy = ntt.busy | msm.busy
+        take = start & ~busy  # a START while busy is ignored
         is_ntt = mode == regmap.Mode.NTT
+        is_msm = mode == regmap.Mode.MSM
+        job_msm = Signal()  # the engine of the job started last: routes both streams
+        with m.If(take):
+            m.d.sync += job_msm.eq(is_msm)
+        self._route(m, job_msm, unpack.o, pack.i, ntt, msm)
         m.d.comb += [
-            engine.start.eq(start & is_ntt & ~engine.busy),
-            engine.length.eq(regs.length),
-            engine.inverse.eq(regs.ctrl[ctrl.field("INVERSE").lsb]),
-            engine.coset.eq(regs.ctrl[ctrl.field("COSET").lsb]),
-            engine.shift.eq(Cat(*(getattr(regs, f"shift{i}") for i in range(8)))),
+            ntt.start.eq(take & is_ntt),
+            ntt.length.eq(regs.length),
+            ntt.inverse.eq(regs.ctrl[ctrl.field("INVERSE").lsb]),
+            ntt.coset.eq(regs.ctrl[ctrl.field("COSET").lsb]),
+            ntt.shift.eq(Cat(*(getattr(regs, f"shift{i}") for i in range(8)))),
+            msm.start.eq(take & is_msm),
+            msm.length.eq(regs.length),
         ]
-        self._status(m, engine, start & ~engine.busy, is_ntt, soft_reset)
+        self._status(m, (ntt, msm), take, is_ntt | is_msm, soft_reset)
         return m
 
+    @staticmethod
+    def _route(
+        m: Module,
+        job_msm: Signal,
+        elements_in: wiring.PureInterface,
+        elements_out: wiring.PureInterface,
+        ntt: NTTEngine,
+        msm: MSMEngine,
+    ) -> None:
+        """Input elements to the selected engine only; output elements from it only."""
+        for engine, selected in ((ntt, ~job_msm), (msm, job_msm)):
+            m.d.comb += [
+                engine.i.payload.eq(elements_in.payload),
+                engine.i.valid.eq(elements_in.valid & selected),
+                engine.o.ready.eq(elements_out.ready & selected),
+            ]
+        m.d.comb += [
+            elements_in.ready.eq(Mux(job_msm, msm.i.ready, ntt.i.ready)),
+            elements_out.valid.eq(Mux(job_msm, msm.o.valid, ntt.o.valid)),
+            elements_out.payload.eq(
+                Mux(job_msm, msm.o.payload.as_value(), ntt.o.payload.as_value())
+            ),
+        ]
+
     def _status(
-        self, m: Module, engine: NTTEngine, start: Signal, is_ntt: Signal, soft_reset: Signal
+        self,
+        m: Module,
+        engines: tuple[NTTEngine, MSMEngine],
+        start: Signal,
+        known_mode: Signal,
+        soft_reset: Signal,
     ) -> None:
         regs = self.regs
         done, err_length, err_tlast, err_mode = Signal(), Signal(), Signal(), Signal()
         cycles, compute = Signal(64), Signal(64)
-        with m.If(engine.busy):
+
+        def any_of(name: str) -> Signal:
+            return Cat(*(getattr(e, name) for e in engines)).any()
+
+        busy = any_of("busy")
+        with m.If(busy):
             m.d.sync += cycles.eq(cycles + 1)
-        with m.If(engine.computing):
+        with m.If(any_of("computing")):
             m.d.sync += compute.eq(compute + 1)
-        with m.If(engine.done):
+        with m.If(any_of("done")):
             m.d.sync += done.eq(1)
-        with m.If(engine.err_length):
+        with m.If(any_of("err_length")):
             m.d.sync += err_length.eq(1)
-        with m.If(engine.err_tlast):
+        with m.If(any_of("err_tlast")):
             m.d.sync += err_tlast.eq(1)
         with m.If(start):
             m.d.sync += [
-                done.eq(~is_ntt),
-                err_mode.eq(~is_ntt),
+                done.eq(~known_mode),
+                err_mode.eq(~known_mode),
                 err_length.eq(0),
                 err_tlast.eq(0),
                 cycles.eq(0),
@@ -194,7 +311,7 @@ class Top(wiring.Component):
         with m.If(soft_reset):
             m.d.sync += [done.eq(0), err_mode.eq(0), err_length.eq(0), err_tlast.eq(0)]
         status = {
-            "BUSY": engine.busy,
+            "BUSY": busy,
             "DONE": done,
             "ERR_LENGTH": err_length,
             "ERR_TLAST": err_tlast,
@@ -235,8 +352,13 @@ class ZkelTop(wiring.Component):
         ``STATUS.DONE``.
     """
 
-    def __init__(self, cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> None:
-        self.top = Top(cfg, make_multiplier)
+    def __init__(
+        self,
+        cfg: AccelConfig,
+        make_multiplier: MultiplierFactory | None = None,
+        make_fq_multiplier: MultiplierFactory | None = None,
+    ) -> None:
+        self.top = Top(cfg, make_multiplier, make_fq_multiplier)
         self._ports = [
             (path, member)
             for path, member in self.top.signature.members.flatten()
@@ -268,9 +390,15 @@ TOP_NAME = "zkel_top"
 """Module name of the emitted top level."""
 
 
-def emit_rtlil(cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> str:
-    """RTLIL (Yosys' own format) of :class:`ZkelTop` for ``cfg``, module ``zkel_top``."""
-    return rtlil.convert(ZkelTop(cfg, make_multiplier), name=TOP_NAME, emit_src=False)
+def emit_rtlil(
+    cfg: AccelConfig,
+    make_multiplier: MultiplierFactory | None = None,
+    make_fq_multiplier: MultiplierFactory | None = None,
+) -> str:
+    """RTLIL (Yosys' own format) of :class:`ZkelTop` for ``cfg``, module ``zkel_top``
+    (multipliers as in :class:`Top`)."""
+    top = ZkelTop(cfg, make_multiplier, make_fq_multiplier)
+    return rtlil.convert(top, name=TOP_NAME, emit_src=False)
 
 
 def yosys_executable() -> str:
@@ -305,15 +433,20 @@ def run_yosys(
     return done
 
 
-def emit_verilog(cfg: AccelConfig, make_multiplier: MultiplierFactory | None = None) -> str:
-    """Verilog of :class:`ZkelTop` for ``cfg``: module ``zkel_top``, ports as in the module docs.
+def emit_verilog(
+    cfg: AccelConfig,
+    make_multiplier: MultiplierFactory | None = None,
+    make_fq_multiplier: MultiplierFactory | None = None,
+) -> str:
+    """Verilog of :class:`ZkelTop` for ``cfg``: module ``zkel_top``, ports as in the module
+    docs, multipliers as in :class:`Top`.
 
     The RTLIL goes through Yosys on standard input and output (as
     ``amaranth.back.verilog.convert`` does), so no file path is involved.
     """
     script = "\n".join(
         [
-            f"read_rtlil <<rtlil\n{emit_rtlil(cfg, make_multiplier)}\nrtlil",
+            f"read_rtlil <<rtlil\n{emit_rtlil(cfg, make_multiplier, make_fq_multiplier)}\nrtlil",
             "proc -nomux -norom",
             "memory_collect",
             "write_verilog -norename",

@@ -1,4 +1,5 @@
-"""cocotb bench for the accelerator top (``zkel_top``), driven as the PYNQ driver drives it.
+"""cocotb bench for the accelerator top (``zkel_top``): registers and NTT jobs, driven as
+the PYNQ driver drives them (the MSM jobs are in ``test_zkel_top_msm.py``).
 
 Run through :mod:`runner` (``sim/runner.py``), which emits the Verilog of a
 configuration and passes the parameters in the environment:
@@ -9,196 +10,23 @@ configuration and passes the parameters in the environment:
 * ``ZKEL_SIZE``, ``ZKEL_INVERSE``, ``ZKEL_COSET``, ``ZKEL_RESULT``: the one job of
   :func:`run_ntt` and the JSON file its figures go to.
 
-Parts: :class:`TB` wires the AXI4-Lite manager and the two stream endpoints
-(cocotbext-axi) with optional idle and back-pressure generators and runs jobs as
-the driver does (registers, stream in, stream out, poll ``STATUS``); the golden
-model is :mod:`zkel.circuits.ntt` (:func:`expected`); every test ends by
-comparing with it or with the register map.
+The testbench, job runner and golden models are in :mod:`zkel_tb`; every test ends
+by comparing with the model or with the register map.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-import logging
 import os
-import random
-from dataclasses import dataclass
 
 import cocotb
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
-from cocotbext.axi import (
-    AxiLiteBus,
-    AxiLiteMaster,
-    AxiStreamBus,
-    AxiStreamFrame,
-    AxiStreamSink,
-    AxiStreamSource,
-)
+from cocotb.triggers import ClockCycles
+from cocotbext.axi import AxiStreamFrame
+from zkel_tb import POLL_EVERY, TB, expected, from_bytes, no_errors, seed, to_bytes
 
 from zkel.circuits.bn254.fields import R
-from zkel.circuits.ntt import coset_intt, coset_ntt, intt, ntt
+from zkel.circuits.ntt import ntt
 from zkel.gateware import regmap
-from zkel.gateware.config import CONFIGS
-
-POLL_LIMIT = 200_000
-"""Clocks of polling ``STATUS`` (or waiting for a stream) before a small job counts as
-hung; a size-n job gets ``64·n·log2 n`` more (:func:`clock_limit`)."""
-CLOCK_NS = 10
-POLL_EVERY = 32
-"""Clocks between two ``STATUS`` reads while waiting."""
-ELEMENT_BYTES = 32
-
-
-def _seed() -> int:
-    return int(os.environ.get("ZKEL_SEED", "1"))
-
-
-def to_bytes(values: list[int]) -> bytes:
-    """Elements as the stream carries them: 32 bytes each, little-endian."""
-    return b"".join(v.to_bytes(ELEMENT_BYTES, "little") for v in values)
-
-
-def from_bytes(raw: bytes) -> list[int]:
-    """The inverse of :func:`to_bytes`."""
-    return [
-        int.from_bytes(raw[i : i + ELEMENT_BYTES], "little")
-        for i in range(0, len(raw), ELEMENT_BYTES)
-    ]
-
-
-def clock_limit(n: int) -> int:
-    """Clocks a size-``n`` job may take before it counts as hung (16 clocks per
-    butterfly of an iterative multiplier, coset passes and drains, with margin)."""
-    return POLL_LIMIT + 64 * n * max(n.bit_length() - 1, 1)
-
-
-def expected(values: list[int], inverse: bool, coset: bool, g: int) -> list[int]:
-    """Golden model of one job (``g`` the coset generator; the register gets g or 1/g)."""
-    if coset:
-        return coset_intt(values, g) if inverse else coset_ntt(values, g)
-    return intt(values) if inverse else ntt(values)
-
-
-@dataclass
-class Job:
-    """What one job returned: outputs, ``STATUS`` fields and the cycle counters."""
-
-    values: list[int]
-    status: dict[str, int]
-    cycles: int
-    compute: int
-
-
-class TB:
-    """Clock, reset, register access and the two streams around ``zkel_top``."""
-
-    def __init__(self, dut: object, name: str) -> None:
-        self.dut = dut
-        self.cfg = CONFIGS[os.environ.get("ZKEL_CONFIG", "tiny")]
-        self.rng = random.Random(f"{_seed()}:{name}")
-        dut._log.info("%s: config %s, seed %d (ZKEL_SEED)", name, self.cfg.name, _seed())
-        cocotb.start_soon(Clock(dut.aclk, CLOCK_NS, unit="ns").start())
-        clk, rst = dut.aclk, dut.aresetn
-        self.axil = AxiLiteMaster(
-            AxiLiteBus.from_prefix(dut, "s_axil"), clk, rst, reset_active_level=False
-        )
-        self.source = AxiStreamSource(
-            AxiStreamBus.from_prefix(dut, "s_axis"), clk, rst, reset_active_level=False
-        )
-        self.sink = AxiStreamSink(
-            AxiStreamBus.from_prefix(dut, "m_axis"), clk, rst, reset_active_level=False
-        )
-        for port in ("s_axil", "s_axis", "m_axis"):  # one line per transfer is too much
-            logging.getLogger(f"cocotb.{dut._name}.{port}").setLevel(logging.WARNING)
-
-    def random_traffic(self, on: bool) -> None:
-        """Random TVALID gaps on the input and TREADY back-pressure on the output."""
-        if not on:
-            for port in (self.source, self.sink):
-                port.clear_pause_generator()
-                port.pause = False  # clearing the generator leaves its last value
-            return
-        rng = random.Random(self.rng.random())
-        self.source.set_pause_generator(rng.random() < 0.3 for _ in itertools.count())
-        self.sink.set_pause_generator(rng.random() < 0.4 for _ in itertools.count())
-
-    async def reset(self) -> None:
-        self.dut.aresetn.value = 0
-        await ClockCycles(self.dut.aclk, 4)
-        self.dut.aresetn.value = 1
-        await RisingEdge(self.dut.aclk)
-
-    async def read(self, name: str) -> int:
-        return await self.axil.read_dword(regmap.offset(name))
-
-    async def write(self, name: str, value: int) -> None:
-        await self.axil.write_dword(regmap.offset(name), value)
-
-    async def read64(self, name: str) -> int:
-        return await self.read(f"{name}_LO") | (await self.read(f"{name}_HI")) << 32
-
-    async def status(self) -> dict[str, int]:
-        return regmap.decode("STATUS", await self.read("STATUS"))
-
-    async def start(
-        self, n: int, *, inverse: bool = False, coset: bool = False, shift: int = 0
-    ) -> None:
-        """Program ``LENGTH``, ``SHIFT``, ``CTRL`` and pulse ``CTRL.START``."""
-        await self.write("LENGTH", n)
-        for i in range(8):
-            await self.write(f"SHIFT{i}", (shift >> (32 * i)) & 0xFFFFFFFF)
-        ctrl = regmap.encode("CTRL", MODE=regmap.Mode.NTT, INVERSE=int(inverse), COSET=int(coset))
-        await self.write("CTRL", ctrl)
-        await self.write("CTRL", ctrl | regmap.encode("CTRL", START=1))
-
-    async def soft_reset(self) -> None:
-        await self.write("CTRL", regmap.encode("CTRL", SOFT_RESET=1))
-
-    async def recv(self, limit: int = POLL_LIMIT) -> AxiStreamFrame:
-        """The next output frame; ``TimeoutError`` after ``limit`` clocks."""
-        return await with_timeout(self.sink.recv(), limit * CLOCK_NS, "ns")
-
-    async def wait_for(self, bit: str, limit: int = POLL_LIMIT) -> dict[str, int]:
-        """Poll ``STATUS`` until field ``bit`` is set; returns the status."""
-        for _ in range(limit // POLL_EVERY):
-            status = await self.status()
-            if status[bit]:
-                return status
-            await ClockCycles(self.dut.aclk, POLL_EVERY)
-        raise TimeoutError(f"STATUS.{bit} never rose in {limit} clocks")
-
-    async def wait_done(self) -> dict[str, int]:
-        return await self.wait_for("DONE")
-
-    async def job(
-        self, values: list[int], *, inverse: bool = False, coset: bool = False, shift: int = 0
-    ) -> Job:
-        """One job, input in one frame: returns what came out and the counters."""
-        await self.start(len(values), inverse=inverse, coset=coset, shift=shift)
-        await self.source.send(AxiStreamFrame(to_bytes(values)))
-        frame = await self.recv(clock_limit(len(values)))
-        status = await self.wait_done()
-        return Job(
-            from_bytes(bytes(frame.tdata)),
-            status,
-            await self.read64("CYCLES"),
-            await self.read64("COMPUTE"),
-        )
-
-    def sizes(self) -> list[int]:
-        """Every transform size the build supports."""
-        ntt_cfg = self.cfg.ntt
-        return [1 << k for k in range(ntt_cfg.min_log_size, ntt_cfg.max_log_size + 1)]
-
-    def element(self) -> int:
-        """A random element of Fr, the field's edges more often than chance."""
-        return self.rng.choice([0, 1, R - 1, self.rng.randrange(R), self.rng.randrange(R)])
-
-
-def no_errors(status: dict[str, int]) -> bool:
-    return not (status["ERR_LENGTH"] or status["ERR_TLAST"] or status["ERR_MODE"])
 
 
 @cocotb.test()
@@ -294,7 +122,7 @@ async def tlast_in_the_wrong_place(dut: object) -> None:
 
 @cocotb.test()
 async def bad_length_and_mode(dut: object) -> None:
-    """Lengths the build lacks set ERR_LENGTH; MODE = MSM sets ERR_MODE (no MSM engine)."""
+    """Lengths the build lacks set ERR_LENGTH; a MODE naming no engine sets ERR_MODE."""
     tb = TB(dut, "bad_length_and_mode")
     await tb.reset()
     biggest = tb.sizes()[-1]
@@ -302,9 +130,16 @@ async def bad_length_and_mode(dut: object) -> None:
         await tb.start(length)
         status = await tb.wait_done()
         assert status["ERR_LENGTH"] == 1 and status["BUSY"] == 0, (length, status)
-    await tb.write("CTRL", regmap.encode("CTRL", MODE=regmap.Mode.MSM, START=1))
+    known = {int(m) for m in regmap.Mode}
+    width = regmap.BY_NAME["CTRL"].field("MODE").width
+    for mode in sorted(set(range(1 << width)) - known):
+        await tb.start_msm(4, mode=mode)
+        status = await tb.wait_done()
+        assert status["ERR_MODE"] == 1 and status["ERR_LENGTH"] == 0, (mode, status)
+        assert status["BUSY"] == 0 and dut.irq.value == 1
+    await tb.start_msm(0)  # an MSM of no points
     status = await tb.wait_done()
-    assert status["ERR_MODE"] == 1 and status["ERR_LENGTH"] == 0, status
+    assert status["ERR_LENGTH"] == 1 and status["ERR_MODE"] == 0, status
     values = [tb.element() for _ in range(tb.sizes()[0])]
     got = await tb.job(values)  # the core still works
     assert no_errors(got.status)
@@ -331,7 +166,7 @@ async def run_ntt(dut: object) -> None:
         "size": n,
         "inverse": inverse,
         "coset": coset,
-        "seed": _seed(),
+        "seed": seed(),
         "ok": ok,
         "cycles": got.cycles,
         "compute_cycles": got.compute,

@@ -5,9 +5,19 @@ registers, AXI4-Stream in and out, the NTT engine) in the cocotb bench of
 ``sim/test_zkel_top.py`` on Icarus Verilog, checks the output against
 :mod:`zkel.circuits.ntt`, and prints the top's cycle counters: total (START to
 DONE, load and unload included) and compute (between the end of the input and
-the start of the output), and butterflies per compute clock. It needs the
-``sim/`` folder of a source checkout and ``iverilog`` (``make sim-tools``).
-Exit 0 when the output matches, 1 when it does not, 2 for bad arguments.
+the start of the output), and butterflies per compute clock.
+
+``zkel sim msm`` runs one MSM of random points and scalars through the same top
+(the MSM bucket engine), finishes the bucket stream on the host
+(:func:`zkel.gateware.msm.finish.msm_from_buckets`), checks the point against
+:mod:`zkel.circuits.msm`, and prints the cycle counters (total; compute: points
+streaming in and bucket additions, the clear and unload outside), the bucket
+additions the engine issued, additions per compute clock and same-bucket
+collisions.
+
+Both need the ``sim/`` folder of a source checkout and ``iverilog``
+(``make sim-tools``). Exit 0 when the result matches, 1 when it does not, 2 for
+bad arguments.
 """
 
 from __future__ import annotations
@@ -45,8 +55,10 @@ def _runner() -> ModuleType:
     path = Path(zkel.host.__file__).resolve().parents[1] / "sim" / "runner.py"
     if not path.is_file():
         raise UserError(f"zkel sim needs the sim/ folder of a zkel source checkout ({path})")
-    if _RUNNER_NAME in sys.modules:
-        return sys.modules[_RUNNER_NAME]
+    for name in (_RUNNER_NAME, "sim.runner"):  # loaded already: keep its compiled builds
+        loaded = sys.modules.get(name)
+        if loaded is not None and Path(loaded.__file__).resolve() == path:
+            return loaded
     try:
         spec = importlib.util.spec_from_file_location(_RUNNER_NAME, path)
         module = importlib.util.module_from_spec(spec)
@@ -125,6 +137,11 @@ def ntt_cmd(
         )
 
 
+MAX_SIM_POINTS = 1024
+"""Most points ``zkel sim msm`` takes: Icarus runs the top at some hundreds of clocks
+per second, so larger jobs take hours."""
+
+
 @app.command("msm")
 def msm_cmd(
     config: Annotated[str, typer.Option(help="Accelerator configuration (tiny, z7020, ...).")],
@@ -132,11 +149,60 @@ def msm_cmd(
     seed: Annotated[int, typer.Option(help="Seed of the random points and scalars.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """One MSM through the RTL of the accelerator top (not available yet: see the message)."""
-    _config(config)
-    if points < 1:
-        raise UserError(f"--points must be at least 1, not {points}")
-    raise UserError(
-        "the MSM engine is not in the accelerator top yet (CTRL.MODE = MSM answers "
-        "STATUS.ERR_MODE); only `zkel sim ntt` runs"
+    """One MSM through the RTL of the accelerator top (cocotb + Icarus), checked and timed."""
+    from zkel.gateware.top import choose_msm_multiplier
+
+    cfg = _config(config)
+    if not 1 <= points <= MAX_SIM_POINTS:
+        raise UserError(f"--points must be in 1..{MAX_SIM_POINTS}, not {points}")
+    if seed < 0:
+        raise UserError(f"--seed must be non-negative, not {seed}")
+    runner = _runner()
+    with reporter(f"sim msm n={points} seed={seed}") as rep:
+        try:
+            result = runner.run_msm_job(cfg.name, points, seed=seed, progress=rep.step)
+        except runner.BenchFailed as exc:
+            raise UserError(str(exc).splitlines()[0]) from None
+    choice = choose_msm_multiplier(cfg)
+    interval = adder_interval(cfg.msm.multipliers, choice.interval)
+    compute = result["compute_cycles"]
+    result |= {
+        "simulator": "icarus (cocotb)",
+        "window_bits": cfg.msm.window_bits,
+        "msm_multiplier": choice.kind,
+        "adder_multipliers": cfg.msm.multipliers,
+        "adder_interval": interval,
+        "additions_per_clock": round(result["additions"] / compute, 4) if compute else None,
+    }
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        _print_msm(cfg, points, result)
+    if not result["ok"]:
+        raise UserError(
+            f"the MSM of {points} points differs from zkel.circuits.msm (seed {seed})",
+            exit_code=1,
+        )
+
+
+def adder_interval(multipliers: int, multiplier_interval: int) -> int:
+    """Clocks between two additions the point adder takes: its 12 products go over
+    ``multipliers`` multipliers in ``ceil(12 / multipliers)`` phases of
+    ``multiplier_interval`` clocks (:mod:`zkel.gateware.ec.padd`)."""
+    return -(-12 // multipliers) * multiplier_interval
+
+
+def _print_msm(cfg: object, points: int, result: dict) -> None:
+    verdict = "matches" if result["ok"] else "DIFFERS from"
+    typer.echo(
+        f"MSM of {points} points on {cfg.name} (c = {result['window_bits']}, "
+        f"{result['adder_multipliers']} {result['msm_multiplier']} multipliers): "
+        f"result {verdict} zkel.circuits.msm"
     )
+    typer.echo(f"cycles      {result['cycles']:,} total, {result['compute_cycles']:,} computing")
+    typer.echo(
+        f"additions   {result['additions']:,} bucket additions: "
+        f"{result['additions_per_clock']} per compute clock "
+        f"(1/{result['adder_interval']} at most); {result['collisions']:,} collisions"
+    )
+    typer.echo(f"at {cfg.clock_mhz:g} MHz {result['cycles'] / cfg.clock_mhz:,.1f} us per job")

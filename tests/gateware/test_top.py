@@ -1,4 +1,4 @@
-"""The accelerator top: ports, Verilog/RTLIL emission, multiplier choice, status logic.
+"""The accelerator top: ports, Verilog/RTLIL emission, multiplier choices, status logic.
 
 The full jobs run in the cocotb bench (``tests/sim``); here the status logic runs
 in Amaranth simulation through the AXI4-Lite helpers of ``tests/gateware/axi``.
@@ -17,13 +17,14 @@ from amaranth.sim import Simulator
 
 from tests.gateware.axi.test_lite import axil_read, axil_write
 from tests.gateware.behavioural_montmul import BehaviouralMontMul
-from zkel.circuits.bn254.fields import R
+from zkel.circuits.bn254.fields import Q, R
 from zkel.gateware import regmap
 from zkel.gateware.config import CONFIGS, get_config
 from zkel.gateware.top import (
     TOP_NAME,
     Top,
     ZkelTop,
+    choose_msm_multiplier,
     choose_multiplier,
     emit_rtlil,
     emit_verilog,
@@ -32,6 +33,10 @@ from zkel.gateware.top import (
 
 def behavioural():
     return BehaviouralMontMul(R, latency=3)
+
+
+def behavioural_fq():
+    return BehaviouralMontMul(Q, latency=3)
 
 
 AXIL = ["awaddr", "awprot", "awvalid", "awready", "wdata", "wstrb", "wvalid", "wready"]
@@ -44,7 +49,7 @@ def test_shell_ports_have_ip_names():
     cfg = get_config("tiny")
     with warnings.catch_warnings():  # built only to read its signature
         warnings.simplefilter("ignore", UnusedElaboratable)
-        shell = ZkelTop(cfg, behavioural)
+        shell = ZkelTop(cfg, behavioural, behavioural_fq)
         members = shell.signature.members
         ports = {name: (member.flow.name, member.shape) for name, member in members.items()}
         del shell, members
@@ -64,12 +69,14 @@ def test_shell_ports_have_ip_names():
 @pytest.mark.parametrize("name", ["tiny", "tiny2"])
 def test_emit_verilog_small_configs(name):
     cfg = get_config(name)
-    text = emit_verilog(cfg, behavioural)
+    text = emit_verilog(cfg, behavioural, behavioural_fq)
     header = re.search(rf"module {TOP_NAME}\(([^)]*)\);", text)
     assert header is not None
     ports = {p.strip() for p in header.group(1).split(",")}
     assert {"aclk", "aresetn", "irq", "s_axil_awaddr", "s_axis_tdata", "m_axis_tlast"} <= ports
     assert not any("__" in p for p in ports)
+    assert "module \\zkel_top.top.msm(" in text.replace(" (", "(")  # both engines are in
+    assert "module \\zkel_top.top.ntt(" in text.replace(" (", "(")
     assert f"input [{cfg.stream_bits - 1}:0] s_axis_tdata;" in text
     assert f"output [{cfg.stream_bits - 1}:0] m_axis_tdata;" in text
 
@@ -106,11 +113,39 @@ def test_multiplier_choice_follows_the_dsp_budget():
         gc.collect()
 
 
+def test_msm_multiplier_choice_follows_what_the_ntt_leaves():
+    # two pipelined Fq multipliers (2 x 465 DSPs) fit beside the NTT's iterative ones
+    assert choose_msm_multiplier(get_config("zu7ev")).kind == "pipelined"  # 1,728 - 4 x 29
+    assert choose_msm_multiplier(get_config("k26")).kind == "pipelined"  # 1,248 - 2 x 29
+    assert choose_msm_multiplier(get_config("z7020")).kind == "iterative"  # 220 DSPs
+    assert choose_msm_multiplier(get_config("tiny")).kind == "iterative"
+    k26 = get_config("k26")
+    assert choose_multiplier(k26).dsp == 29 and choose_msm_multiplier(k26).dsp == 465
+    # a device that holds two pipelined Fq multipliers only without the NTT's share
+    tight = dataclasses.replace(k26.device, dsp=2 * 465 + 2 * 29 - 1)
+    assert choose_msm_multiplier(dataclasses.replace(k26, device=tight)).kind == "iterative"
+    tight = dataclasses.replace(k26.device, dsp=2 * 465 + 2 * 29)
+    assert choose_msm_multiplier(dataclasses.replace(k26, device=tight)).kind == "pipelined"
+    with warnings.catch_warnings():  # built only to be looked at
+        warnings.simplefilter("ignore", UnusedElaboratable)
+        mul = choose_msm_multiplier(get_config("z7020")).factory()
+        assert mul.modulus == Q and mul.initiation_interval == 16
+        del mul
+        gc.collect()
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_msm_config_register_describes_the_engine(name):
+    cfg = get_config(name)
+    word = regmap.config_words(cfg)["MSM_CONFIG"]
+    assert regmap.decode("MSM_CONFIG", word) == {"PRESENT": 1, "WINDOW_BITS": cfg.msm.window_bits}
+
+
 # --- status logic in Amaranth simulation --------------------------------------------
 
 
 def run_top(bench) -> None:
-    dut = Top(get_config("tiny"), behavioural)
+    dut = Top(get_config("tiny"), behavioural, behavioural_fq)
     sim = Simulator(dut)
     sim.add_clock(1e-8)
 
@@ -136,17 +171,41 @@ async def status(ctx, dut) -> dict[str, int]:
     return regmap.decode("STATUS", await read(ctx, dut, "STATUS"))
 
 
-def test_msm_mode_is_refused_until_the_engine_lands():
+IDLE = {"BUSY": 0, "DONE": 0, "ERR_LENGTH": 0, "ERR_TLAST": 0, "ERR_MODE": 0}
+
+
+def test_unknown_modes_are_refused():
     async def bench(ctx, dut):
         assert ctx.get(dut.irq) == 0
+        for mode in (2, 3):
+            await write(ctx, dut, "LENGTH", 8)
+            await write(ctx, dut, "CTRL", regmap.encode("CTRL", MODE=mode, START=1))
+            st = await status(ctx, dut)
+            assert st["DONE"] == 1 and st["ERR_MODE"] == 1 and st["BUSY"] == 0
+            assert ctx.get(dut.irq) == 1
+            await write(ctx, dut, "CTRL", regmap.encode("CTRL", SOFT_RESET=1))
+            assert await status(ctx, dut) == IDLE
+            assert ctx.get(dut.irq) == 0
+
+    run_top(bench)
+
+
+def test_msm_mode_starts_the_msm_engine():
+    async def bench(ctx, dut):
+        await write(ctx, dut, "LENGTH", 0)  # no points: the MSM engine refuses the length
         await write(ctx, dut, "CTRL", regmap.encode("CTRL", MODE=regmap.Mode.MSM, START=1))
         st = await status(ctx, dut)
-        assert st["DONE"] == 1 and st["ERR_MODE"] == 1 and st["BUSY"] == 0
-        assert ctx.get(dut.irq) == 1
-        await write(ctx, dut, "CTRL", regmap.encode("CTRL", SOFT_RESET=1))
+        assert st["DONE"] == 1 and st["ERR_LENGTH"] == 1 and st["ERR_MODE"] == 0
+        await write(ctx, dut, "LENGTH", 3)  # 3 points (an NTT would refuse 3)
+        await write(ctx, dut, "CTRL", regmap.encode("CTRL", MODE=regmap.Mode.MSM, START=1))
         st = await status(ctx, dut)
-        assert st == {"BUSY": 0, "DONE": 0, "ERR_LENGTH": 0, "ERR_TLAST": 0, "ERR_MODE": 0}
-        assert ctx.get(dut.irq) == 0
+        assert st == IDLE | {"BUSY": 1}  # clearing the buckets, then waiting for points
+        await ctx.tick().repeat(get_config("tiny").msm.bucket_entries + 4)  # the clear
+        assert await read(ctx, dut, "COMPUTE_LO") > 0  # waiting for points counts as computing
+        await write(ctx, dut, "CTRL", regmap.encode("CTRL", MODE=regmap.Mode.NTT, START=1))
+        assert (await status(ctx, dut))["BUSY"] == 1  # a START while busy is ignored
+        await write(ctx, dut, "CTRL", regmap.encode("CTRL", SOFT_RESET=1))
+        assert await status(ctx, dut) == IDLE
 
     run_top(bench)
 

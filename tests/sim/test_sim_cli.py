@@ -1,4 +1,4 @@
-"""``zkel sim``: argument checks, the MSM placeholder, and one NTT through the RTL."""
+"""``zkel sim``: argument checks, one NTT and one MSM through the RTL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from zkel.host.cli.main import main
-from zkel.host.cli.sim import butterflies
+from zkel.host.cli.sim import MAX_SIM_POINTS, adder_interval, butterflies
 
 
 @pytest.mark.parametrize(
@@ -27,11 +27,25 @@ def test_ntt_bad_arguments(args, message, capsys):
     assert err.count("\n") == 1 and message in err
 
 
-def test_msm_says_the_engine_is_not_in_the_top(capsys):
-    assert main(["sim", "msm", "--config", "tiny", "--points", "4"]) == 2
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--config", "tiny", "--points", "0"], f"--points must be in 1..{MAX_SIM_POINTS}, not 0"),
+        (["--config", "tiny", "--points", "5000"], "--points must be in 1..1024, not 5000"),
+        (["--config", "nope", "--points", "4"], "unknown configuration 'nope'"),
+        (["--config", "tiny", "--points", "4", "--seed", "-3"], "--seed must be non-negative"),
+    ],
+)
+def test_msm_bad_arguments(args, message, capsys):
+    assert main(["sim", "msm", *args]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "MSM engine is not in the accelerator top yet" in err
-    assert main(["sim", "msm", "--config", "nope", "--points", "4"]) == 2
+    assert err.count("\n") == 1 and message in err
+
+
+def test_adder_interval():
+    # 12 products over m multipliers, each taking one product per 1 or 16 clocks
+    assert [adder_interval(m, 1) for m in (12, 6, 4, 2)] == [1, 2, 3, 6]
+    assert adder_interval(2, 16) == 96
 
 
 def test_butterfly_count():
@@ -49,3 +63,17 @@ def test_ntt_runs_the_rtl_and_reports_cycles(capsys):
     assert 0 < data["compute_cycles"] < data["cycles"]
     # one butterfly per 16 clocks at best with the iterative multiplier
     assert 0 < data["butterflies_per_clock"] <= 1 / 16
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+@pytest.mark.timeout(900)
+def test_msm_runs_the_rtl_and_reports_cycles(capsys):
+    """One point on the real iterative multipliers (about 60 additions at 16 clocks each)."""
+    assert main(["sim", "msm", "--config", "tiny", "--points", "1", "--seed", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is True and data["points"] == 1 and data["seed"] == 2
+    assert data["additions"] == data["expected_additions"] > 0
+    assert data["msm_multiplier"] == "iterative" and data["adder_interval"] == 16
+    assert 0 < data["compute_cycles"] < data["cycles"]
+    assert 0 < data["additions_per_clock"] <= 1 / 16  # one addition per 16 clocks at best
+    assert data["collisions"] >= 0 and data["window_bits"] == 3
