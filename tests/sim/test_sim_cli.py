@@ -53,6 +53,7 @@ def test_butterfly_count():
 
 
 @pytest.mark.skipif(shutil.which("iverilog") is None, reason="iverilog not installed")
+@pytest.mark.slow  # about 3 minutes (the top now carries the MSM engine); the bench covers NTTs
 @pytest.mark.timeout(600)
 def test_ntt_runs_the_rtl_and_reports_cycles(capsys):
     assert main(["sim", "ntt", "--config", "tiny", "--size", "8", "--inverse", "--json"]) == 0

@@ -57,7 +57,7 @@ def fast_fq():
 @pytest.mark.timeout(900)
 def test_bench_passes_tiny():
     """Every bench test on ``tiny``, and the single-MSM figures of ``run_msm`` (3 points)."""
-    env = {"ZKEL_JOBS": "2", "ZKEL_MSM_JOBS": "1", "ZKEL_MSM_POINTS": "32", "ZKEL_POINTS": "3"}
+    env = {"ZKEL_JOBS": "2", "ZKEL_MSM_JOBS": "1", "ZKEL_MSM_POINTS": "12", "ZKEL_POINTS": "3"}
     res = run_top_bench(
         "tiny",
         testcase=FULL_BENCH,
@@ -78,6 +78,7 @@ def test_bench_passes_tiny():
     assert fig["cycles"] > fig["compute_cycles"] + 3 * msm.bucket_entries  # the unload
 
 
+@pytest.mark.slow  # about 2.5 minutes: the two-unit pipelined NTT path
 @pytest.mark.timeout(900)
 def test_bench_passes_tiny2_pipelined():
     """The NTT tests on two units of the pipelined multiplier; the few-digit MSM at c = 2
