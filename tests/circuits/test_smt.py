@@ -23,6 +23,7 @@ from zkel.circuits.smt import (
     sibling_slot,
     verify_proof,
 )
+from zkel.circuits.transition.witness import reorder
 
 DEPTH = 6  # 3 levels of 4-ary nodes, 64 leaves
 LEVELS = DEPTH // 2
@@ -303,19 +304,6 @@ def test_meeting_refuses_bad_input():
         sibling_slot(1, 1)
 
 
-def reorder(first: dict, second: dict, depth: int) -> tuple[dict, dict]:
-    """``circuits.transition.witness.reorder`` for the 4-ary tree, through ``meeting``:
-    ``second`` applied first; only the meeting level's entry naming the other path moves."""
-    level, slot_first, slot_second = meeting(first["index"], second["index"], depth)
-    first_old = path_nodes(first["old_leaf"], first["index"], first["siblings"])
-    second_new = path_nodes(second["new_leaf"], second["index"], second["siblings"])
-    new_first = dict(second, siblings=list(second["siblings"]))
-    new_first["siblings"][3 * level + slot_second] = first_old[level]
-    new_second = dict(first, siblings=list(first["siblings"]))
-    new_second["siblings"][3 * level + slot_first] = second_new[level]
-    return new_first, new_second
-
-
 @pytest.mark.parametrize("seed", range(12))
 def test_meeting_reorders_two_updates(seed):
     rng = random.Random(seed)
@@ -340,7 +328,7 @@ def test_meeting_reorders_two_updates(seed):
         return {"index": u.index, "old_leaf": u.old_leaf, "new_leaf": u.new_leaf,
                 "siblings": list(u.siblings)}  # fmt: skip
 
-    first, second = reorder(d(u1), d(u2), depth)
+    first, second = reorder(d(u1), d(u2))  # the witness builder's, through meeting
     assert first["index"] == j and second["index"] == i
     assert compute_root(first["old_leaf"], j, first["siblings"]) == root0
     mid = compute_root(first["new_leaf"], j, first["siblings"])
