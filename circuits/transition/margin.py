@@ -13,7 +13,7 @@ size off the lot cannot pass. The exchange's own check for withdrawals and
 transfers also reserves margin for resting orders (which are not in the state);
 the circuit enforces the state rule, which every engine-accepted request meets.
 About 1,300 constraints for four markets (about 1,800 with the maintenance
-requirement), plus 111 for the final check.
+requirement); the comparisons (``MARGIN_BITS`` range checks) are the slot's.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zkel.circuits.bn254 import R
-from zkel.circuits.gadgets.bits import div_rem, range_check, to_bits
+from zkel.circuits.gadgets.bits import div_rem, to_bits
 from zkel.circuits.r1cs import LC, ConstraintSystem
 from zkel.circuits.transition.layout import PPM, SIZE_SCALE
 from zkel.circuits.transition.state import AccountWires, MarketWires
@@ -122,25 +122,3 @@ def margin(
     return Margin(
         equity, initial, maint if maintenance else None, owed, notionals, magnitudes, longs
     )
-
-
-def equity_and_initial(
-    cs: ConstraintSystem, account: AccountWires, markets: list[MarketWires], name: str
-) -> tuple[LC, LC]:
-    """``(equity, initial requirement)`` of ``account`` (signed field elements)."""
-    m = margin(cs, account, markets, name)
-    return m.equity, m.initial
-
-
-def assert_meets_initial(
-    cs: ConstraintSystem,
-    account: AccountWires,
-    markets: list[MarketWires],
-    enabled: LC,
-    name: str = "margin",
-) -> None:
-    """When ``enabled`` (a bit) is 1: ``equity >= initial requirement``."""
-    equity, initial = equity_and_initial(cs, account, markets, name)
-    with cs.scope(name):
-        gated = cs.mul(enabled, equity - initial, "enabled·(equity - initial)")
-        range_check(cs, gated, MARGIN_BITS, "equity >= initial")
