@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.zkel-setup
+# pytest workers for `make test` (pytest-xdist); CI has 2 cores
+JOBS ?= 2
 TOOLS := tools/node_modules/.zkel-tools
 
 .PHONY: setup tools sim-tools demo test test-all bench lint clean
@@ -40,10 +42,10 @@ demo: setup tools
 	$(VENV)/bin/zkel demo --out build/demo
 
 test: setup tools sim-tools
-	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected: failing"; exit 1; fi; exit $$rc
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected: failing"; exit 1; fi; exit $$rc
 
 test-all: setup tools sim-tools
-	$(PY) -m pytest -q -m '' ; rc=$$?; if [ $$rc -eq 5 ]; then exit 1; fi; exit $$rc
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal -m '' ; rc=$$?; if [ $$rc -eq 5 ]; then exit 1; fi; exit $$rc
 
 bench: setup tools sim-tools
 	$(PY) -m bench.run
