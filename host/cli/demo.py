@@ -26,7 +26,7 @@ MAX_SLOTS = 64  # the rollup contract's bound
 
 def demo(
     backend: Annotated[str, typer.Option(help="Kernels backend: cpu, sim or pynq.")] = "cpu",
-    slots: Annotated[int, typer.Option(help="Transactions per batch (circuit size).")] = 4,
+    slots: Annotated[int, typer.Option(help="Transactions per batch (circuit size).")] = 3,
     depth: Annotated[int, typer.Option(help="Accounts tree depth (even, 4..32).")] = 4,
     seed: Annotated[int, typer.Option(help="Seed of the story (keys, amounts).")] = 0,
     out: Annotated[

@@ -50,7 +50,7 @@ class DemoConfig:
     at once (1: each proven and settled as it is cut; more: all cut first, proven by
     forked workers, settled in order)."""
 
-    slots: int = 4
+    slots: int = 3
     depth: int = 4
     seed: int = 0
     cache: Path | None = None
