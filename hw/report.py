@@ -33,7 +33,7 @@ from pathlib import Path
 
 from zkel.gateware.config import AccelConfig
 from zkel.gateware.ntt.butterfly import MultiplierFactory
-from zkel.gateware.top import TOP_NAME, choose_multiplier, emit_rtlil, yosys_executable
+from zkel.gateware.top import TOP_NAME, choose_multiplier, emit_rtlil, yosys_command
 
 RESOURCES = ("lut", "ff", "dsp", "bram36", "uram")
 """The resources of a report, in the order they are printed."""
@@ -172,7 +172,7 @@ def run_synthesis(script: str, cwd: Path, progress: Progress | None = None) -> N
     say = progress or (lambda line: None)
     tail: deque[str] = deque(maxlen=20)
     with subprocess.Popen(
-        [yosys_executable(), "-"],
+        [*yosys_command(), "-"],
         cwd=cwd,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
