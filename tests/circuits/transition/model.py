@@ -210,7 +210,14 @@ class Model:
         )
 
     def order(
-        self, key: eddsa.PrivateKey, index: int, market: int, side: int, price: int, size: int
+        self,
+        key: eddsa.PrivateKey,
+        index: int,
+        market: int,
+        side: int,
+        price: int,
+        size: int,
+        expiry: int = 10**9,
     ) -> dict:
         """Place an order into the first empty table entry; returns the order's fields."""
         acct = self.accounts[index]
@@ -221,7 +228,7 @@ class Model:
             "side": side,
             "price": price,
             "size": size,
-            "expiry": 10**9,
+            "expiry": expiry,
             "nonce": acct["nonce"],
         }
         h = order_hash(order)

@@ -1,8 +1,8 @@
 """The engine and the circuit agree: random flows of every transaction type the circuit
 proves (orders, fills, drops, cancels, liquidations, fee collection, funding ticks,
-deposits, withdrawals, transfers, oracle prices) run through the exchange; each
-batch's witness records satisfy the circuit, and a record altered after the fact
-does not."""
+deposits, withdrawals, transfers, oracle prices; orders expire as oracle ticks move
+the markets' signed time) run through the exchange; each batch's witness records
+satisfy the circuit, and a record altered after the fact does not."""
 
 from __future__ import annotations
 
@@ -107,7 +107,8 @@ def _random_flow(ex: Exchange, rng: random.Random, n: int) -> dict[str, int]:
                     TICKS[m], oracle // TICKS[m] * TICKS[m] + rng.randrange(-3, 4) * TICKS[m]
                 )
                 size = rng.randrange(1, 40) * ex.market(m).lot_size
-                o = Order(a, m, side, price, size, expiry=10**6, nonce=ex.account(a).nonce)
+                expiry = clock[m] + rng.randrange(1, 300)  # oracle ticks expire orders
+                o = Order(a, m, side, price, size, expiry=expiry, nonce=ex.account(a).nonce)
                 ex.submit_order(sign_order(keys[a], o))
             elif kind == "cross":  # take (part of) someone's resting order
                 resting = [(a, r) for a in keys for r in ex.open_orders(a)]
@@ -119,7 +120,8 @@ def _random_flow(ex: Exchange, rng: random.Random, n: int) -> dict[str, int]:
                 side = Side.SELL if o.side is Side.BUY else Side.BUY
                 size = rng.randrange(1, 2 * r.remaining // ex.market(o.market).lot_size + 2)
                 taker = Order(a, o.market, side, o.price, size * ex.market(o.market).lot_size,
-                              expiry=10**6, nonce=ex.account(a).nonce)  # fmt: skip
+                              expiry=clock[o.market] + rng.randrange(1, 300),
+                              nonce=ex.account(a).nonce)  # fmt: skip
                 ex.submit_order(sign_order(keys[a], taker))
             elif kind == "cancel":
                 open_orders = [(a, r) for a in keys for r in ex.open_orders(a)]

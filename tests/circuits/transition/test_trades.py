@@ -129,6 +129,34 @@ def test_fill_of_an_order_not_in_the_table() -> None:
     assert "table" in _broken(m, snap, 1, other_order)
 
 
+def test_order_placed_at_or_after_its_expiry() -> None:
+    m = _exchange()  # the market's oracle time is 1
+    snap = snapshot(m)
+    m.order(K1, 3, 0, 0, PRICE, 10**5, expiry=1)
+    assert "order a not expired" in _broken(m, snap, 1)
+
+
+@pytest.mark.parametrize("who", ["maker", "taker"])
+def test_fill_of_an_expired_order(who: str) -> None:
+    m = _exchange()
+    maker = m.order(K1, 3, 0, 0, PRICE, 2 * 10**5, expiry=100 if who == "maker" else 10**9)
+    taker = m.order(K2, 9, 0, 1, PRICE, 10**5, expiry=100 if who == "taker" else 10**9)
+    m.oracle(0, PRICE, 100)  # the oracle's signed time reaches the expiry
+    snap = snapshot(m)
+    m.fill(maker, taker, 10**5)
+    assert f"order {'a' if who == 'maker' else 'b'} not expired" in _broken(m, snap, 1)
+
+
+def test_orders_live_until_their_expiry() -> None:
+    m = _exchange()
+    maker = m.order(K1, 3, 0, 0, PRICE, 2 * 10**5, expiry=101)
+    taker = m.order(K2, 9, 0, 1, PRICE, 10**5, expiry=101)
+    m.oracle(0, PRICE, 100)
+    snap = snapshot(m)
+    m.fill(maker, taker, 10**5)
+    _check(m, snap, 1)
+
+
 def test_liquidation_of_a_healthy_account() -> None:
     m, _, maker, taker = _traded()
     m.fill(maker, taker, 10**5)

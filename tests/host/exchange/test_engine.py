@@ -101,6 +101,21 @@ def test_expired_resting_order_is_skipped(ex3):
     assert r.fills == () and r.cancelled_makers[0][1] == "expired"
 
 
+def test_the_oracle_time_expires_orders_too(ex3):
+    """The circuit's clock is the market's oracle time, so the engine's is at least that:
+    an order is refused, and a resting one dropped, once the oracle's signed time
+    reaches its expiry, while the exchange clock is still earlier."""
+    ex, (a, b, _) = ex3
+    ex.submit_order(order(ex, b, Side.SELL, BTC_PRICE, LOT, expiry=50))
+    msg = OraclePrice(0, BTC_PRICE, 50)
+    ex.update_oracle(msg, sign_message(key(0), msg))
+    assert ex.now < 50
+    late = order(ex, a, Side.BUY, BTC_PRICE, LOT, expiry=50)
+    _rejects(ex, Expired, lambda: ex.submit_order(late))
+    r = ex.submit_order(order(ex, a, Side.BUY, BTC_PRICE, LOT, expiry=51))
+    assert r.fills == () and r.cancelled_makers[0][1] == "expired"
+
+
 def test_transfer_and_withdraw(ex3):
     ex, (a, b, _) = ex3
     t = Transfer(a, b, 100 * QUOTE_SCALE, 0)
