@@ -129,3 +129,66 @@ def mont_mul_digits(a: int, b: int, p: int, limb_bits: int) -> DigitTrace:
         q = (digits[0] & ((1 << w) - 1)) * p_inv & ((1 << w) - 1)
     x = sum(d << (w * j) for j, d in enumerate(digits))
     return DigitTrace(x, widest, x - p if x >= p else x)
+
+
+def wide_row_step(
+    digits: list[int], q: int, a_digit: int, b_limbs: list[int], p_limbs: list[int], d: int, w: int
+) -> list[int]:
+    """One row with asymmetric limbs: ``(T + q·p) / 2^d + a_digit·b`` on ``w``-bit digits.
+
+    ``T`` is ``nb + 1`` redundant digits of ``w + 3`` bits, digit ``k`` weighing
+    ``2^(w·k)``; ``b`` and ``p`` are ``nb`` limbs of ``w`` bits; ``q`` and ``a_digit``
+    have ``d <= w`` bits, so each product is ``d + w`` bits. Dividing by ``2^d``
+    moves the low ``d`` bits of digit ``k + 1`` (and of ``q·p_{k+1}``) to the top of
+    digit ``k`` (offset ``w - d``) and keeps the rest of digit ``k`` (and the high
+    ``w`` bits of ``q·p_k``) at offset 0; ``a_digit·b_k`` splits at bit ``w`` between
+    digits ``k`` and ``k + 1``. As in :func:`row_step` the low ``d`` bits of
+    ``T + q·p`` sum to 0 or ``2^d`` (carry ``digit0 mod 2^d != 0``). Each new digit is
+    at most four ``w``-bit terms, a ``d``-bit one, ``digit >> d`` and the carry:
+    below ``2^(w + 3)``. The integer mirror of
+    :func:`zkel.gateware.arith.montmul_wide.accumulate_wide`.
+    """
+    nb = len(b_limbs)
+    dmask, wmask = (1 << d) - 1, (1 << w) - 1
+    qp = [q * pj for pj in p_limbs]
+    ab = [a_digit * bj for bj in b_limbs]
+    out = []
+    for k in range(nb + 1):
+        low = [digits[k] >> d]  # offset 0
+        high = []  # offset w - d
+        if k < nb:
+            low += [qp[k] >> d, ab[k] & wmask]
+            high += [digits[k + 1] & dmask]
+        if k + 1 < nb:
+            high += [qp[k + 1] & dmask]
+        if k > 0:
+            low += [ab[k - 1] >> w]
+        if k == 0:
+            low += [int(digits[0] & dmask != 0)]
+        out.append(sum(low) + (sum(high) << (w - d)))
+    return out
+
+
+def mont_mul_wide_digits(a: int, b: int, p: int, digit_bits: int, limb_bits: int) -> DigitTrace:
+    """Montgomery multiplication with asymmetric limbs, exactly as
+    :class:`zkel.gateware.arith.montmul_wide.MontMulWide` does it.
+
+    ``a`` is scanned in ``na = n_limbs(p, digit_bits)`` digits of ``d = digit_bits``
+    bits, least significant first; ``b``, ``p`` and the accumulator are in
+    ``nb = n_limbs(p, limb_bits)`` limbs of ``w = limb_bits`` bits. ``R = 2^(d·na)``.
+    Row ``r < na`` adds ``a_r·b`` to the shifted, reduced accumulator
+    (:func:`wide_row_step`); then ``q_r = digit0 · (-p^-1) mod 2^d``. The final row
+    adds ``q_{na-1}·p`` only.
+    """
+    d, w = digit_bits, limb_bits
+    na, nb = n_limbs(p, d), n_limbs(p, w)
+    a_d, b_l, p_l = limbs_le(a, d, na), limbs_le(b, w, nb), limbs_le(p, w, nb)
+    p_inv = neg_inverse(p, d)
+    digits, q, widest = [0] * (nb + 1), 0, 0
+    for r in range(na + 1):
+        a_r = a_d[r] if r < na else 0
+        digits = wide_row_step(digits, q, a_r, b_l, p_l, d, w)
+        widest = max(widest, *(x.bit_length() for x in digits))
+        q = (digits[0] & ((1 << d) - 1)) * p_inv & ((1 << d) - 1)
+    x = sum(v << (w * k) for k, v in enumerate(digits))
+    return DigitTrace(x, widest, x - p if x >= p else x)

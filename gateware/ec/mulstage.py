@@ -137,13 +137,19 @@ class ProductStage(wiring.Component):
         m.d.comb += [self.o_valid.eq(valid_d & (phase_d == S - 1)), self.o_tag.eq(tag_d)]
 
 
-def fq_multiplier(limb_bits: int = 17, *, iterative: bool = False) -> MultiplierFactory:
+def fq_multiplier(
+    limb_bits: int = 17, *, iterative: bool = False, wide_limb_bits: int | None = None
+) -> MultiplierFactory:
     """Factory for the project's Montgomery multiplier over Fq (BN254's base field).
 
     ``iterative=False``: :class:`zkel.gateware.arith.montmul.MontMul`, one product
-    per clock (``2n² + n`` DSPs); ``True``:
+    per clock (``2n² + n`` DSPs), or with ``wide_limb_bits`` (26 for DSP48E2, 24
+    for DSP48E1) :class:`zkel.gateware.arith.montmul_wide.MontMulWide`, one product
+    per clock with ``limb_bits``-bit digits against wide limbs (315 / 345 DSPs at
+    17-bit digits); ``True``:
     :class:`zkel.gateware.arith.montmul_iterative.MontMulIterative`, one product per
-    ``n + 1`` clocks (``2n + 1`` DSPs), for small FPGAs.
+    ``n + 1`` clocks (``2n + 1`` DSPs), for small FPGAs. All have ``R = 2^255`` at
+    17-bit limbs or digits.
     """
     from zkel.circuits.bn254.fields import Q
 
@@ -151,6 +157,10 @@ def fq_multiplier(limb_bits: int = 17, *, iterative: bool = False) -> Multiplier
         from zkel.gateware.arith.montmul_iterative import MontMulIterative
 
         return lambda: MontMulIterative(Q, limb_bits=limb_bits)
+    if wide_limb_bits is not None:
+        from zkel.gateware.arith.montmul_wide import MontMulWide
+
+        return lambda: MontMulWide(Q, limb_bits=wide_limb_bits, digit_bits=limb_bits)
     from zkel.gateware.arith.montmul import MontMul
 
     return lambda: MontMul(Q, limb_bits=limb_bits)

@@ -44,6 +44,15 @@ def real_multiplier(limb_bits: int) -> MultiplierFactory:
     return lambda: MontMul(FR_MODULUS, limb_bits=limb_bits)
 
 
+def wide_multiplier(limb_bits: int, digit_bits: int = 17) -> MultiplierFactory:
+    """Factory for the pipelined asymmetric-limb Montgomery multiplier over Fr
+    (:class:`zkel.gateware.arith.montmul_wide.MontMulWide`: ``digit_bits``-bit digits
+    against ``limb_bits``-bit limbs, 26 for DSP48E2 and 24 for DSP48E1)."""
+    from zkel.gateware.arith.montmul_wide import MontMulWide
+
+    return lambda: MontMulWide(FR_MODULUS, limb_bits=limb_bits, digit_bits=digit_bits)
+
+
 def montgomery_radix(mul: wiring.Component) -> int:
     """The multiplier's Montgomery radix R (``o = a·b·R^-1 mod r``)."""
     for name in ("mont_r", "R", "radix"):

@@ -25,6 +25,27 @@ def test_digit_model_matches_and_stays_in_bounds(p, limb_bits):
         assert trace.max_digit_bits <= limb_bits + model.DIGIT_EXTRA_BITS
 
 
+@pytest.mark.parametrize("p", [Q, R, 97, (1 << 127) - 1])
+@pytest.mark.parametrize(
+    ("digit_bits", "limb_bits"), [(17, 26), (17, 24), (17, 17), (4, 6), (5, 9)]
+)
+def test_wide_digit_model_matches_and_stays_in_bounds(p, digit_bits, limb_bits):
+    """Asymmetric limbs: digits below 2^(w+3), unreduced below 2p, result a·b·R^-1 with
+    R = 2^(d·na); with d = w it is the symmetric model, row for row."""
+    rng = random.Random(p % 1009 + 31 * limb_bits + digit_bits)
+    r_bits = model.n_limbs(p, digit_bits) * digit_bits
+    top = 1 << (p.bit_length() - 1)
+    pairs = [(0, 0), (p - 1, p - 1), (1, p - 1), ((1 << r_bits) % p, p - 1), (top, p - 1)]
+    pairs += [(rng.randrange(p), rng.randrange(p)) for _ in range(60)]
+    for a, b in pairs:
+        trace = model.mont_mul_wide_digits(a, b, p, digit_bits, limb_bits)
+        assert trace.result == model.mont_mul(a, b, p, r_bits)
+        assert trace.unreduced < 2 * p
+        assert trace.max_digit_bits <= limb_bits + model.DIGIT_EXTRA_BITS
+        if digit_bits == limb_bits:
+            assert trace == model.mont_mul_digits(a, b, p, limb_bits)
+
+
 def test_forms_round_trip():
     rng = random.Random(1)
     for _ in range(20):
