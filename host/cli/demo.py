@@ -3,7 +3,8 @@
 Markets and accounts, deposits through the rollup's queue, signed orders matched,
 a funding tick, an oracle crash and its liquidation, withdrawals to L1: every batch
 is proven by the transition circuit (backend ``--backend``), verified off chain and
-settled on an embedded EVM chain, and its withdrawals are paid. The run itself is
+settled on an embedded EVM chain (or, with ``--rpc URL``, on a JSON-RPC node), and
+its withdrawals are paid. The run itself is
 :func:`zkel.host.demo.run.run_demo`; this module parses options, shows progress on
 standard error and prints the summary (a table, or ``--json``) on standard output.
 """
@@ -41,6 +42,13 @@ def demo(
     jobs: Annotated[
         int, typer.Option(help="Batches proven at once (0: one per CPU core, at most 4).")
     ] = 0,
+    rpc: Annotated[
+        str | None,
+        typer.Option(
+            help="Settle on this EVM JSON-RPC node (http://...; a dev node with 4 unlocked "
+            "accounts, e.g. anvil) instead of the embedded chain."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Run the exchange story: every batch proven, verified and settled on chain."""
@@ -48,6 +56,7 @@ def demo(
     from zkel.host.demo.pipeline import BatchNotProvable, SettlementMismatch
     from zkel.host.demo.run import DemoConfig, run_demo
     from zkel.host.demo.story import Story, StoryError
+    from zkel.host.settlement.errors import SettlementError
 
     if until is not None and until not in Story.act_names():
         raise UserError(f"--until must be one of {', '.join(Story.act_names())}, not {until!r}")
@@ -62,6 +71,8 @@ def demo(
     if jobs > 1 and backend != "cpu":
         raise UserError(f"--jobs {jobs}: parallel proving needs the cpu backend (one accelerator)")
     jobs = jobs or (min(os.cpu_count() or 1, 4) if backend == "cpu" else 1)
+    if rpc is not None and not rpc.startswith(("http://", "https://")):
+        raise UserError(f"--rpc must be an http:// or https:// URL, not {rpc!r}")
     if out is not None and out.exists() and not out.is_dir():
         raise UserError(f"--out {out}: exists and is not a directory")
     if cache is not None and cache.exists() and not cache.is_dir():
@@ -73,14 +84,21 @@ def demo(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     config = DemoConfig(
-        slots=slots, depth=depth, seed=seed, cache=cache, out=out, until=until, jobs=jobs
+        slots=slots,
+        depth=depth,
+        seed=seed,
+        cache=cache,
+        out=out,
+        until=until,
+        jobs=jobs,
+        rpc=rpc,
     )
     try:
         with reporter("demo") as rep:
             summary = run_demo(
                 config, kern, rep.step, rep.count, lambda text: stderr.print(f"  {text}")
             )
-    except (BatchNotProvable, SettlementMismatch, StoryError) as exc:
+    except (BatchNotProvable, SettlementMismatch, StoryError, SettlementError) as exc:
         raise UserError(f"demo stopped: {exc}", exit_code=1) from None
     data = summary.to_dict()
     if as_json:

@@ -7,7 +7,7 @@ Order of events (what a deployment does, in one process):
 2. A fresh exchange (SQLite in a temporary folder) lists the markets and opens the
    fee and insurance accounts: the genesis batch (number 0), not proven, whose
    new root the rollup starts from. The verifier and the rollup are deployed on
-   the embedded chain.
+   the embedded chain, or on the JSON-RPC node of ``DemoConfig.rpc``.
 3. Each act of the story runs; whenever a full batch (``slots`` records) is
    pending, the sequencer cuts it and the settler proves and settles it. After
    the last act the rest is cut (padded with no-ops).
@@ -31,11 +31,12 @@ from zkel.host.accel.kernels import Kernels
 from zkel.host.demo.crosscheck import snarkjs_available, snarkjs_verify
 from zkel.host.demo.pipeline import BatchReport, SettlementMismatch, Settler
 from zkel.host.demo.setup_cache import cached_setup
-from zkel.host.demo.story import ATOM_WEI, Cast, Story, markets
+from zkel.host.demo.story import ATOM_WEI, Cast, Story, StoryError, markets
 from zkel.host.demo.workers import prove_in_parallel
 from zkel.host.exchange import Batch, Exchange
-from zkel.host.settlement.chain import EmbeddedChain
+from zkel.host.settlement.chain import Chain, EmbeddedChain
 from zkel.host.settlement.rollup import Rollup
+from zkel.host.settlement.rpc import RpcChain
 from zkel.host.settlement.verifier import verifier_source
 
 Step = Callable[[str], None]
@@ -48,7 +49,8 @@ class DemoConfig:
     the story's ``seed``, the setup ``cache`` folder, ``out`` for the snarkjs files,
     ``until``: the last act to play (None: all of them), and ``jobs``: batches proven
     at once (1: each proven and settled as it is cut; more: all cut first, proven by
-    forked workers, settled in order)."""
+    forked workers, settled in order), and ``rpc``: the URL of an EVM JSON-RPC node to
+    settle on instead of the embedded chain (None: embedded)."""
 
     slots: int = 3
     depth: int = 4
@@ -57,6 +59,7 @@ class DemoConfig:
     out: Path | None = None
     until: str | None = None
     jobs: int = 1
+    rpc: str | None = None
 
 
 @dataclass
@@ -105,7 +108,8 @@ def run_demo(
 ) -> DemoSummary:
     """Run the story (see the module docstring); ``step`` names each timed stage,
     ``count`` drives counted bars, ``note`` says what happened (default: ``step``).
-    Raises BatchNotProvable, SettlementMismatch or StoryError."""
+    Raises BatchNotProvable, SettlementMismatch, StoryError or SettlementError (a node
+    that cannot be reached or refuses a transaction)."""
     t_run = time.perf_counter()
     run = _Run(config, kernels, step, count, note or step)
     run.keys()
@@ -127,6 +131,28 @@ def run_demo(
     return summary
 
 
+L1_ACCOUNTS = 4
+"""L1 accounts the story sends from: the operator, alice, bob and carol."""
+
+
+def settlement_chain(rpc: str | None) -> Chain:
+    """The embedded py-evm chain, or the node at ``rpc`` sending from its unlocked
+    accounts (a development node: anvil, hardhat, ``geth --dev`` with four accounts).
+    Raises StoryError when the node has fewer than :data:`L1_ACCOUNTS` of them, and
+    SettlementError when it cannot be reached."""
+    if rpc is None:
+        return EmbeddedChain()
+    chain = RpcChain(rpc)
+    accounts = chain.accounts
+    if len(accounts) < L1_ACCOUNTS:
+        raise StoryError(
+            f"the node at {rpc} has {len(accounts)} unlocked account(s); the story sends "
+            f"from {L1_ACCOUNTS} (operator, alice, bob, carol): use a development node "
+            "that unlocks funded accounts (anvil, hardhat)"
+        )
+    return chain
+
+
 class _Run:
     """One run's state: the chain, the cast, the circuit shape and keys, the summary."""
 
@@ -135,7 +161,7 @@ class _Run:
         self.config, self.kernels = config, kernels
         self.step, self.count, self.note = step, count, note
         self.summary = DemoSummary(config, kernels.name)
-        self.chain = EmbeddedChain()
+        self.chain = settlement_chain(config.rpc)
         self.cast = Cast.make(config.seed, self.chain.accounts)
         self.shape = Shape(config.slots, config.depth, self.cast.oracle.public_key())
 
