@@ -54,6 +54,11 @@ XCZU7EV = Device(
 XCK26 = Device(
     "xck26-sfvc784-2LV-c", "xcup", lut=117_120, ff=234_240, dsp=1_248, bram36=144, uram=64
 )
+XCZU48DR = Device(
+    "xczu48dr-ffvg1517-2-e", "xcup", lut=425_280, ff=850_560, dsp=4_272, bram36=1_080, uram=80
+)
+"""Zynq UltraScale+ RFSoC ZU48DR (Gen 3; ZCU208, RFSoC 4x2): capacity from the RFSoC
+data sheet overview (DS889) product table."""
 
 
 @dataclass(frozen=True)
@@ -67,13 +72,21 @@ class NTTConfig:
         Larger transforms split four-step with the host (see the engine's docs).
     units : int
         Radix-2 butterfly units working in parallel, a power of two; each does
-        one butterfly per clock in steady state.
+        one butterfly per clock in steady state around a pipelined multiplier,
+        one per ``n + 1`` clocks around an iterative one.
+    pipelined : bool
+        Whether the butterflies may use the pipelined multiplier when the DSPs
+        allow it (:func:`zkel.gateware.top.choose_multiplier`); False keeps them
+        iterative, for a build whose LUTs would not hold it.
     """
 
     max_log_size: int
     units: int = 1
+    pipelined: bool = True
 
     def __post_init__(self) -> None:
+        if not isinstance(self.pipelined, bool):
+            raise ValueError(f"NTT pipelined must be True or False, not {self.pipelined!r}")
         if not isinstance(self.units, int) or self.units < 1 or self.units & (self.units - 1):
             raise ValueError(f"NTT units must be a power of two, not {self.units!r}")
         if not isinstance(self.max_log_size, int) or not 1 <= self.max_log_size <= 28:
@@ -165,7 +178,10 @@ class AccelConfig:
         AXI4-Stream TDATA width in bits (one of :data:`STREAM_BEAT_BITS`).
     limb_bits : int
         Montgomery multiplier limb width in bits (17 fits the 25x18 DSP48E1
-        and 27x18 DSP48E2 multipliers unsigned).
+        and 27x18 DSP48E2 multipliers unsigned): the iterative multiplier's limbs,
+        and the pipelined one's digits of ``a`` and of the quotient, against wide
+        limbs of ``b`` from the device family (26 bits on ``xcup``, 24 on ``xc7``;
+        :data:`zkel.gateware.arith.montmul_wide.WIDE_LIMB_BITS`).
     ntt : NTTConfig
         NTT engine parameters.
     msm : MSMConfig
@@ -217,9 +233,15 @@ CONFIGS: dict[str, AccelConfig] = {
             clock_mhz=250.0,
             stream_bits=128,
             limb_bits=17,
-            ntt=NTTConfig(max_log_size=14, units=4),
-            msm=MSMConfig(window_bits=11, multipliers=2),  # 18.9 Mbit buckets (URAM)
-            notes="ZCU104",
+            ntt=NTTConfig(max_log_size=14, units=1),  # pipelined Fr: 285 DSPs
+            msm=MSMConfig(window_bits=11, multipliers=4),  # 18.9 Mbit buckets (URAM)
+            notes=(
+                "ZCU104. DSPs: 4 pipelined Fq multipliers (4 x 315 = 1,260) and one "
+                "pipelined Fr butterfly unit (285): 1,545 of 1,728. One addition per 3 "
+                "clocks and one butterfly per clock; 6 Fq multipliers (1,890) do not fit, "
+                "and 2 would halve the MSM to give the NTT a second unit, a bad trade "
+                "(the MSMs of a proof take several times the NTTs' clocks)"
+            ),
         ),
         AccelConfig(
             "k26",
@@ -227,9 +249,31 @@ CONFIGS: dict[str, AccelConfig] = {
             clock_mhz=250.0,
             stream_bits=128,
             limb_bits=17,
-            ntt=NTTConfig(max_log_size=13, units=2),
+            ntt=NTTConfig(max_log_size=13, units=2, pipelined=False),  # 2 x 29 DSPs
             msm=MSMConfig(window_bits=10, multipliers=2),  # 10.2 Mbit buckets (URAM)
-            notes="KV260 (K26 SOM)",
+            notes=(
+                "KV260 (K26 SOM). DSPs: 2 pipelined Fq multipliers (630) and 2 iterative "
+                "Fr units (58): 688 of 1,248; 4 Fq multipliers (1,260) exceed the DSPs, so "
+                "one addition per 6 clocks. The NTT stays iterative for the LUTs: a "
+                "pipelined multiplier is about 27,500 LUTs with its shift registers "
+                "(Yosys), and 3 of them beside the engines' ~41,000 exceed the 117,120"
+            ),
+        ),
+        AccelConfig(
+            "zu48dr",
+            XCZU48DR,
+            clock_mhz=250.0,
+            stream_bits=128,
+            limb_bits=17,
+            ntt=NTTConfig(max_log_size=14, units=1),  # pipelined Fr: 285 DSPs
+            msm=MSMConfig(window_bits=11, multipliers=12),  # 18.9 Mbit buckets (URAM)
+            notes=(
+                "RFSoC 4x2 (ZCU208 has the same part in another package). DSPs: 12 "
+                "pipelined Fq multipliers (3,780), a fully pipelined adder (one addition "
+                "per clock), and one pipelined Fr unit (285): 4,065 of 4,272. LUTs by "
+                "Yosys: 13 multipliers at ~27,500 and the engines' ~41,000, about 94% "
+                "of 425,280: Vivado has to confirm the margin"
+            ),
         ),
         AccelConfig(
             "tiny",

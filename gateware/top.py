@@ -48,16 +48,21 @@ rest of its input (``BUSY`` and ``ERR_TLAST`` both set), and the host recovers
 with ``SOFT_RESET``.
 
 Multipliers, unless given: the NTT butterflies (over Fr) use what
-:func:`choose_multiplier` picks from the DSP budget: the pipelined ``MontMul`` when
-``units`` of them take at most half the device's DSPs, else ``MontMulIterative``
-(1/16 butterfly per clock per unit; every registered build today, the 7020 because
-one pipelined multiplier is 435 DSPs against its 220). The MSM point adder (over
-Fq) uses what :func:`choose_msm_multiplier` picks: pipelined when its
-``cfg.msm.multipliers`` pipelined Fq multipliers (465 DSPs each at 17-bit limbs)
-fit in the DSPs the NTT's chosen multipliers leave, else iterative. So ``zu7ev``
-and ``k26`` (two multipliers: 930 DSPs against 1,604 and 1,186 left) get one
-addition per 6 clocks, and ``z7020`` and the ``tiny`` builds the iterative
-multiplier (one addition per ``ceil(12 / m)·16`` clocks).
+:func:`choose_multiplier` picks from the DSP budget: the pipelined
+:class:`~zkel.gateware.arith.montmul_wide.MontMulWide` (17-bit digits against the
+family's wide limbs: 285 DSPs on UltraScale+, 315 on 7-series) when ``units`` of them
+take at most half the device's DSPs and the configuration allows it
+(``NTTConfig.pipelined``), else ``MontMulIterative`` (1/16 butterfly per clock per
+unit; the 7020's 220 DSPs hold no pipelined multiplier). The MSM point adder (over
+Fq) uses what :func:`choose_msm_multiplier` picks: pipelined (315 DSPs on
+UltraScale+, 345 on 7-series) when its ``cfg.msm.multipliers`` fit in the DSPs the
+NTT's chosen multipliers leave, else iterative. Registered builds: ``zu7ev`` 4
+pipelined Fq and 1 pipelined Fr (1,545 of 1,728 DSPs; one addition per 3 clocks,
+one butterfly per clock), ``k26`` 2 pipelined Fq and 2 iterative Fr (688 of 1,248;
+one addition per 6 clocks; the NTT kept iterative for the LUTs), ``zu48dr`` 12
+pipelined Fq and 1 pipelined Fr (4,065 of 4,272; one addition per clock), and
+``z7020`` and the ``tiny`` builds the iterative multiplier (one addition per
+``ceil(12 / m)·16`` clocks).
 """
 
 from __future__ import annotations
@@ -99,15 +104,17 @@ class MultiplierChoice:
     Members
     -------
     kind : str
-        ``"pipelined"`` (:class:`~zkel.gateware.arith.montmul.MontMul`, one product per
-        clock) or ``"iterative"``
+        ``"pipelined"`` (:class:`~zkel.gateware.arith.montmul_wide.MontMulWide`, one
+        product per clock) or ``"iterative"``
         (:class:`~zkel.gateware.arith.montmul_iterative.MontMulIterative`, one product
         per ``n + 1`` clocks).
     factory : MultiplierFactory
-        Builds one multiplier (over Fr for the NTT, Fq for the MSM) with the
-        configuration's limb width.
+        Builds one multiplier (over Fr for the NTT, Fq for the MSM): the iterative one
+        with the configuration's ``limb_bits``, the pipelined one with
+        ``limb_bits``-bit digits against the device family's wide limbs (26 bits on
+        ``xcup``, 24 on ``xc7``).
     dsp : int
-        DSP slices of one such multiplier (``limb_bits <= 17``).
+        DSP slices of one such multiplier (one per limb product).
     interval : int
         Clocks between two products it takes: 1 pipelined, ``n + 1`` iterative
         (``n`` limbs; 16 at 17-bit limbs).
@@ -119,28 +126,36 @@ class MultiplierChoice:
     interval: int = 1
 
 
-def _montgomery_costs(modulus: int, limb_bits: int) -> tuple[int, int, int]:
-    """DSP slices of one pipelined and one iterative multiplier modulo ``modulus``, and
-    the iterative one's interval (``n + 1`` clocks for ``n`` limbs)."""
+def _montgomery_costs(modulus: int, limb_bits: int, family: str) -> tuple[int, int, int]:
+    """DSP slices of one pipelined multiplier
+    (:class:`~zkel.gateware.arith.montmul_wide.MontMulWide`, ``limb_bits``-bit digits
+    against the family's wide limbs) and one iterative multiplier (``limb_bits``-bit
+    limbs) modulo ``modulus``, and the iterative one's interval (``n + 1`` clocks for
+    ``n`` limbs)."""
     from zkel.gateware.arith.montmul import MontgomeryParameters
+    from zkel.gateware.arith.montmul_wide import WideParameters, wide_limb_bits
 
+    wide = WideParameters(modulus, limb_bits, wide_limb_bits(family), ELEMENT_BITS)
     par = MontgomeryParameters(modulus, limb_bits, ELEMENT_BITS)
-    return par.dsp_count(), par.n_limbs + par.z + par.quotient_dsp, par.n_limbs + 1
+    return wide.dsp_count(), par.n_limbs + par.z + par.quotient_dsp, par.n_limbs + 1
 
 
 def choose_multiplier(cfg: AccelConfig) -> MultiplierChoice:
-    """The NTT's multiplier over Fr: pipelined when ``units`` pipelined multipliers take
-    at most :data:`NTT_DSP_SHARE` of the device's DSPs, else iterative (the
-    Zynq-7020's 220 DSPs hold no pipelined 254-bit multiplier at all)."""
-    from zkel.gateware.arith.montmul import MontMul
+    """The NTT's multiplier over Fr: pipelined
+    (:class:`~zkel.gateware.arith.montmul_wide.MontMulWide`, 285 DSPs on UltraScale+,
+    315 on 7-series) when ``units`` of them take at most :data:`NTT_DSP_SHARE` of the
+    device's DSPs and ``cfg.ntt.pipelined`` allows it, else iterative (the Zynq-7020's
+    220 DSPs hold no pipelined 254-bit multiplier at all)."""
     from zkel.gateware.arith.montmul_iterative import MontMulIterative
+    from zkel.gateware.arith.montmul_wide import wide_limb_bits
+    from zkel.gateware.ntt.butterfly import wide_multiplier
 
-    limb_bits = cfg.limb_bits
-    pipelined_dsp, iterative_dsp, interval = _montgomery_costs(FR_MODULUS, limb_bits)
-    if cfg.ntt.units * pipelined_dsp <= cfg.device.dsp * NTT_DSP_SHARE:
-        return MultiplierChoice(
-            "pipelined", lambda: MontMul(FR_MODULUS, limb_bits=limb_bits), pipelined_dsp
-        )
+    limb_bits, family = cfg.limb_bits, cfg.device.family
+    pipelined_dsp, iterative_dsp, interval = _montgomery_costs(FR_MODULUS, limb_bits, family)
+    fits = cfg.ntt.units * pipelined_dsp <= cfg.device.dsp * NTT_DSP_SHARE
+    if cfg.ntt.pipelined and fits:
+        factory = wide_multiplier(wide_limb_bits(family), limb_bits)
+        return MultiplierChoice("pipelined", factory, pipelined_dsp)
     return MultiplierChoice(
         "iterative",
         lambda: MontMulIterative(FR_MODULUS, limb_bits=limb_bits),
@@ -150,14 +165,19 @@ def choose_multiplier(cfg: AccelConfig) -> MultiplierChoice:
 
 
 def choose_msm_multiplier(cfg: AccelConfig) -> MultiplierChoice:
-    """The MSM point adder's multiplier over Fq: pipelined when ``cfg.msm.multipliers``
-    pipelined multipliers fit in the DSPs left by the NTT's ``units`` multipliers (as
-    :func:`choose_multiplier` picks them), else iterative."""
-    limb_bits = cfg.limb_bits
-    pipelined_dsp, iterative_dsp, interval = _montgomery_costs(FQ_MODULUS, limb_bits)
+    """The MSM point adder's multiplier over Fq: pipelined
+    (:class:`~zkel.gateware.arith.montmul_wide.MontMulWide`, 315 DSPs on UltraScale+,
+    345 on 7-series) when ``cfg.msm.multipliers`` of them fit in the DSPs left by the
+    NTT's ``units`` multipliers (as :func:`choose_multiplier` picks them), else
+    iterative."""
+    from zkel.gateware.arith.montmul_wide import wide_limb_bits
+
+    limb_bits, family = cfg.limb_bits, cfg.device.family
+    pipelined_dsp, iterative_dsp, interval = _montgomery_costs(FQ_MODULUS, limb_bits, family)
     left = cfg.device.dsp - cfg.ntt.units * choose_multiplier(cfg).dsp
     if cfg.msm.multipliers * pipelined_dsp <= left:
-        return MultiplierChoice("pipelined", fq_multiplier(limb_bits), pipelined_dsp)
+        factory = fq_multiplier(limb_bits, wide_limb_bits=wide_limb_bits(family))
+        return MultiplierChoice("pipelined", factory, pipelined_dsp)
     iterative = fq_multiplier(limb_bits, iterative=True)
     return MultiplierChoice("iterative", iterative, iterative_dsp, interval)
 

@@ -255,6 +255,17 @@ BOARDS: dict[str, Board] = {
             fclk_mhz=250.0,
             dma_addr_bits=64,
         ),
+        Board(
+            name="rfsoc4x2",
+            title="Real Digital RFSoC 4x2",
+            part="xczu48dr-ffvg1517-2-e",
+            board_part="realdigital.org:rfsoc4x2:part0:*",
+            board_connections="",
+            config_name="zu48dr",
+            ps=PS8,
+            fclk_mhz=250.0,
+            dma_addr_bits=64,
+        ),
     )
 }
 

@@ -13,6 +13,7 @@ def test_registry_has_the_boards_and_tiny_configs():
     assert CONFIGS["z7020"].device.dsp == 220
     assert CONFIGS["zu7ev"].device.dsp == 1728
     assert CONFIGS["k26"].device.dsp == 1248
+    assert CONFIGS["zu48dr"].device.dsp == 4272
     for name, cfg in CONFIGS.items():
         assert cfg.name == name
         assert cfg.beats_per_element * cfg.stream_bits == 256
@@ -34,6 +35,7 @@ def test_min_size_is_two_words():
         ({"max_log_size": 5, "units": 3}, "NTT units must be a power of two, not 3"),
         ({"max_log_size": 0}, "NTT max_log_size must be in 1..28, not 0"),
         ({"max_log_size": 2, "units": 4}, "smaller than two words of 4 elements"),
+        ({"max_log_size": 5, "pipelined": 1}, "NTT pipelined must be True or False, not 1"),
     ],
 )
 def test_bad_ntt_parameters(kwargs, message):

@@ -19,6 +19,7 @@ from tests.gateware.axi.test_lite import axil_read, axil_write
 from tests.gateware.behavioural_montmul import BehaviouralMontMul
 from zkel.circuits.bn254.fields import Q, R
 from zkel.gateware import regmap
+from zkel.gateware.arith.montmul_wide import MontMulWide
 from zkel.gateware.config import CONFIGS, get_config
 from zkel.gateware.top import (
     TOP_NAME,
@@ -103,34 +104,67 @@ def test_multiplier_choice_follows_the_dsp_budget():
     big = dataclasses.replace(z7020.device, dsp=100_000)
     roomy = dataclasses.replace(z7020, name="roomy", device=big)
     choice = choose_multiplier(roomy)
-    assert choice.kind == "pipelined"
+    assert choice.kind == "pipelined" and choice.dsp == 15 * 11 + 15 * 10  # xc7: 24-bit limbs
     with warnings.catch_warnings():  # the multipliers are built only to be looked at
         warnings.simplefilter("ignore", UnusedElaboratable)
         pipelined, iterative = choice.factory(), choose_multiplier(z7020).factory()
-        assert getattr(pipelined, "initiation_interval", 1) == 1
+        assert isinstance(pipelined, MontMulWide) and pipelined.modulus == R
+        assert (pipelined.limb_bits, pipelined.digit_bits, pipelined.r_bits) == (24, 17, 255)
+        assert pipelined.initiation_interval == 1
         assert iterative.initiation_interval == 16  # n + 1, n = 15 limbs of 17 bits
         del pipelined, iterative
         gc.collect()
 
 
+def test_ntt_multiplier_choice_per_config():
+    # zu7ev: one pipelined Fr unit (285 DSPs at 26-bit limbs) within half of 1,728
+    assert (
+        choose_multiplier(get_config("zu7ev")).kind,
+        choose_multiplier(get_config("zu7ev")).dsp,
+    ) == (
+        "pipelined",
+        15 * 10 + 15 * 9,
+    )
+    assert choose_multiplier(get_config("zu48dr")).kind == "pipelined"
+    # k26: two pipelined units would take 570 of its 624 (half of 1,248); its config
+    # keeps them iterative for the LUTs
+    k26 = get_config("k26")
+    assert choose_multiplier(k26).kind == "iterative"
+    allowed = dataclasses.replace(k26, ntt=dataclasses.replace(k26.ntt, pipelined=True))
+    assert choose_multiplier(allowed).kind == "pipelined"
+    over = dataclasses.replace(allowed, device=dataclasses.replace(k26.device, dsp=2 * 2 * 285 - 1))
+    assert choose_multiplier(over).kind == "iterative"
+
+
 def test_msm_multiplier_choice_follows_what_the_ntt_leaves():
-    # two pipelined Fq multipliers (2 x 465 DSPs) fit beside the NTT's iterative ones
-    assert choose_msm_multiplier(get_config("zu7ev")).kind == "pipelined"  # 1,728 - 4 x 29
-    assert choose_msm_multiplier(get_config("k26")).kind == "pipelined"  # 1,248 - 2 x 29
+    fq_dsp = 15 * 10 + 15 * 10 + 15  # xcup: 26-bit limbs of b and p, 17-bit digits
+    # zu7ev: 4 x 315 = 1,260 in the 1,728 - 285 the NTT's pipelined unit leaves
+    zu7ev = get_config("zu7ev")
+    assert choose_msm_multiplier(zu7ev).kind == "pipelined" and zu7ev.msm.multipliers == 4
+    # k26: 2 x 315 in 1,248 - 2 x 29; zu48dr: 12 x 315 = 3,780 in 4,272 - 285
+    assert choose_msm_multiplier(get_config("k26")).kind == "pipelined"
+    zu48dr = get_config("zu48dr")
+    assert choose_msm_multiplier(zu48dr).kind == "pipelined" and zu48dr.msm.multipliers == 12
     assert choose_msm_multiplier(get_config("z7020")).kind == "iterative"  # 220 DSPs
     assert choose_msm_multiplier(get_config("tiny")).kind == "iterative"
     k26 = get_config("k26")
-    assert choose_multiplier(k26).dsp == 29 and choose_msm_multiplier(k26).dsp == 465
+    assert choose_multiplier(k26).dsp == 29 and choose_msm_multiplier(k26).dsp == fq_dsp
     # a device that holds two pipelined Fq multipliers only without the NTT's share
-    tight = dataclasses.replace(k26.device, dsp=2 * 465 + 2 * 29 - 1)
+    tight = dataclasses.replace(k26.device, dsp=2 * fq_dsp + 2 * 29 - 1)
     assert choose_msm_multiplier(dataclasses.replace(k26, device=tight)).kind == "iterative"
-    tight = dataclasses.replace(k26.device, dsp=2 * 465 + 2 * 29)
+    tight = dataclasses.replace(k26.device, dsp=2 * fq_dsp + 2 * 29)
     assert choose_msm_multiplier(dataclasses.replace(k26, device=tight)).kind == "pipelined"
+    # four Fq multipliers (1,260) exceed the k26's 1,248 DSPs whatever the NTT takes
+    four = dataclasses.replace(k26, msm=dataclasses.replace(k26.msm, multipliers=4))
+    assert choose_msm_multiplier(four).kind == "iterative"
     with warnings.catch_warnings():  # built only to be looked at
         warnings.simplefilter("ignore", UnusedElaboratable)
         mul = choose_msm_multiplier(get_config("z7020")).factory()
         assert mul.modulus == Q and mul.initiation_interval == 16
-        del mul
+        wide = choose_msm_multiplier(zu48dr).factory()
+        assert isinstance(wide, MontMulWide) and wide.modulus == Q and wide.limb_bits == 26
+        assert (wide.latency, wide.dsp_count) == (49, fq_dsp)
+        del mul, wide
         gc.collect()
 
 

@@ -16,6 +16,7 @@ from zkel.hw.boards import ACCEL_IP, BOARDS, DMA_IP, DMA_LENGTH_BITS, PS7, PS8, 
         ("pynq-z2", "xc7z020clg400-1", "z7020", PS7, 100.0),
         ("zcu104", "xczu7ev-ffvc1156-2-e", "zu7ev", PS8, 250.0),
         ("kv260", "xck26-sfvc784-2LV-c", "k26", PS8, 250.0),
+        ("rfsoc4x2", "xczu48dr-ffvg1517-2-e", "zu48dr", PS8, 250.0),
     ],
 )
 def test_board_facts(name, part, config, ps, clock):
@@ -46,11 +47,14 @@ def test_ps_port_names():
 def test_names_the_driver_uses():
     assert (ACCEL_IP, DMA_IP, DMA_LENGTH_BITS) == ("zkel_top_0", "axi_dma_0", 26)
     assert get_board("kv260").board_connections.startswith("som240_1_connector ")
-    assert sorted(BOARDS) == ["kv260", "pynq-z2", "zcu104"]
+    assert sorted(BOARDS) == ["kv260", "pynq-z2", "rfsoc4x2", "zcu104"]
+    assert get_board("rfsoc4x2").board_part == "realdigital.org:rfsoc4x2:part0:*"
 
 
 def test_unknown_board_lists_the_known():
-    with pytest.raises(KeyError, match="unknown board 'zybo'; known: kv260, pynq-z2, zcu104"):
+    with pytest.raises(
+        KeyError, match="unknown board 'zybo'; known: kv260, pynq-z2, rfsoc4x2, zcu104"
+    ):
         get_board("zybo")
 
 

@@ -104,7 +104,7 @@ def test_manifest_records_a_bitstream_built_elsewhere(tmp_path, capsys, quick_ve
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--board", "zybo"], "unknown board 'zybo'; known: kv260, pynq-z2, zcu104"),
+        (["--board", "zybo"], "unknown board 'zybo'; known: kv260, pynq-z2, rfsoc4x2, zcu104"),
         (["--board", "pynq-z2", "--config", "nope"], "unknown configuration 'nope'"),
         (["--board", "pynq-z2", "--config", "zu7ev"], "zu7ev targets xczu7ev-ffvc1156-2-e"),
     ],
