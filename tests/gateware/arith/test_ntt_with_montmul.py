@@ -9,7 +9,7 @@ from zkel.circuits.bn254.fields import R
 from zkel.circuits.ntt import coset_ntt, intt, ntt
 from zkel.gateware.arith.montmul_iterative import MontMulIterative
 from zkel.gateware.config import NTTConfig
-from zkel.gateware.ntt.butterfly import real_multiplier
+from zkel.gateware.ntt.butterfly import real_multiplier, wide_multiplier
 from zkel.gateware.ntt.engine import NTTEngine
 
 
@@ -26,6 +26,13 @@ def test_forward_and_inverse_with_pipelined_montmul():
     dut = NTTEngine(NTTConfig(max_log_size=3, units=1), real_multiplier(17))
     x = values(8, seed=2)
     assert run_job(dut, x, inverse=True).values == intt(x)
+
+
+def test_forward_with_wide_montmul():
+    """Size 8, one unit around MontMulWide (26-bit limbs, R = 2^255 as MontMul's)."""
+    dut = NTTEngine(NTTConfig(max_log_size=3, units=1), wide_multiplier(26))
+    x = values(8, seed=5)
+    assert run_job(dut, x).values == ntt(x)
 
 
 def test_coset_with_iterative_montmul():

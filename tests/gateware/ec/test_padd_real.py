@@ -23,6 +23,13 @@ def test_pipelined_montmul(multipliers):
     check(PointAdder(fq_multiplier(17), multipliers=multipliers, tag_bits=4), 255)
 
 
+def test_wide_montmul():
+    """MontMulWide with 24-bit limbs (the xc7 form; xcup's 26 run in the arith tests)."""
+    dut = PointAdder(fq_multiplier(17, wide_limb_bits=24), multipliers=2, tag_bits=4)
+    assert dut.stage_a.mul_latency == 49
+    check(dut, 255)
+
+
 def test_iterative_montmul():
     dut = PointAdder(fq_multiplier(17, iterative=True), multipliers=2, tag_bits=4)
     assert dut.initiation_interval == 6 * 16
