@@ -4,8 +4,9 @@ Figures are clocks of the simulated RTL, not wall time (the wall time of each
 simulation is recorded too, as a note on what the run cost). The Montgomery
 multipliers are the behavioural stand-in (``tests/gateware/behavioural_montmul.py``:
 ``a·b·R^-1 mod p`` through a register chain) with the *real* multiplier's timing:
-the latency of :class:`zkel.gateware.arith.montmul.MontMul` (49 clocks with 17-bit
-limbs) and, for the small MSM, the latency and initiation interval of
+the latency of the pipelined :class:`zkel.gateware.arith.montmul_wide.MontMulWide`
+(49 clocks with 17-bit digits, as :class:`zkel.gateware.arith.montmul.MontMul`'s with
+17-bit limbs) and, for the small MSM, the latency and initiation interval of
 :class:`zkel.gateware.arith.montmul_iterative.MontMulIterative` (51 and 16). The
 control paths measured are the real engines'; only the multiplier's arithmetic is
 modelled. Every result is checked against :mod:`zkel.circuits` (MSM through the
@@ -13,14 +14,14 @@ host finish), so each figure is of a correct run.
 
 Measurements:
 
-* **MSM, large configuration** (``k26``'s window, 12 multipliers: a fully
+* **MSM, large configuration** (``zu48dr``: window 10, 12 multipliers, a fully
   pipelined adder): bucket additions per clock over the compute phase and over
   the stretch in which the adder is issued, and the job's clocks against
   ``points × windows + fixed`` (the adder's drain; for the whole job also the
   bucket clear after reset and the unload of three elements per bucket).
 * **MSM, small configuration** (``z7020``: window 7, two iterative multipliers):
   clocks per bucket addition.
-* **NTT** (``2^10`` points, ``units`` 1 as on ``z7020`` and 4 as on ``zu7ev``,
+* **NTT** (``2^10`` points, ``units`` 1 as on every registered configuration, and 4,
   both with the pipelined multiplier's latency): butterflies per clock per unit
   while a stage issues, and total clocks.
 """
@@ -42,8 +43,8 @@ from zkel.circuits.bn254.curve import G1
 from zkel.circuits.bn254.fields import Q, R
 from zkel.circuits.msm import msm_g1
 from zkel.circuits.ntt import ntt
-from zkel.gateware.arith.montmul import MontMul
 from zkel.gateware.arith.montmul_iterative import MontMulIterative
+from zkel.gateware.arith.montmul_wide import MontMulWide, wide_limb_bits
 from zkel.gateware.config import MSMConfig, NTTConfig, get_config
 from zkel.gateware.msm.engine import MSMEngine
 from zkel.gateware.msm.finish import msm_from_buckets
@@ -52,9 +53,10 @@ from zkel.gateware.ntt.butterfly import BUTTERFLY
 from zkel.gateware.ntt.engine import NTTEngine
 from zkel.host.cli.progress import StepReporter, reporter
 
-LARGE_MSM_CONFIG = "k26"
+LARGE_MSM_CONFIG = "zu48dr"
 SMALL_MSM_CONFIG = "z7020"
-NTT_CONFIGS = ("z7020", "zu7ev")
+NTT_UNITS = (1, 4)
+"""Butterfly units of the NTT runs: 1 as every registered configuration has, and 4."""
 NTT_LOG_SIZE = 10
 SIM_RECURSION_LIMIT = 20_000
 """Python recursion limit while the simulator compiles an engine: the MSM engine's
@@ -318,24 +320,22 @@ def issue_bursts(issues: Sequence[int]) -> list[tuple[int, int]]:
     return bursts
 
 
-def measure_ntt(config_name: str, timing: MulTiming, seed: int, rep: StepReporter) -> dict:
-    """A forward 2^NTT_LOG_SIZE NTT on the engine with ``config_name``'s unit count."""
-    cfg = get_config(config_name).ntt
-    ncfg = NTTConfig(max(cfg.max_log_size, NTT_LOG_SIZE), cfg.units)
+def measure_ntt(units: int, timing: MulTiming, seed: int, rep: StepReporter) -> dict:
+    """A forward 2^NTT_LOG_SIZE NTT on an engine of ``units`` butterfly units."""
+    ncfg = NTTConfig(NTT_LOG_SIZE, units)
     dut = NTTEngine(ncfg, behavioural(R, timing))
     rng = random.Random(seed)
     n = 1 << NTT_LOG_SIZE
     values = [rng.randrange(R) for _ in range(n)]
     res = simulate_ntt(dut, values, rep)
     if res["outputs"] != ntt(values):
-        raise AssertionError(f"NTT engine ({config_name}) result differs from circuits.ntt")
+        raise AssertionError(f"NTT engine ({units} units) result differs from circuits.ntt")
     butterflies = (n // 2) * NTT_LOG_SIZE
     bursts = issue_bursts(res["issues"])
     steady = sum(b for b, _ in bursts) / sum(s for _, s in bursts)
     per_stage = n // (2 * ncfg.units)
     ideal_compute = NTT_LOG_SIZE * (per_stage + dut.latency)
     return {
-        "units_as_in": config_name,
         "units": ncfg.units,
         "points": n,
         "multiplier": asdict(timing) | {"modelled_by": "behavioural (tests/gateware)"},
@@ -362,24 +362,24 @@ def measure_ntt(config_name: str, timing: MulTiming, seed: int, rep: StepReporte
 def run(quick: bool = False) -> dict:
     large_n = 1 << (8 if quick else 12)
     small_n = 4 if quick else 16
-    limb_bits = get_config(LARGE_MSM_CONFIG).limb_bits
-    pipelined_q = multiplier_timing(MontMul, Q, limb_bits)
-    pipelined_r = multiplier_timing(MontMul, R, limb_bits)
+    wide = wide_limb_bits(get_config(LARGE_MSM_CONFIG).device.family)
+    pipelined_q = multiplier_timing(MontMulWide, Q, wide)
+    pipelined_r = multiplier_timing(MontMulWide, R, wide)
     iterative_q = multiplier_timing(MontMulIterative, Q, get_config(SMALL_MSM_CONFIG).limb_bits)
-    large_cfg = MSMConfig(get_config(LARGE_MSM_CONFIG).msm.window_bits, multipliers=12)
+    large_cfg = get_config(LARGE_MSM_CONFIG).msm  # 12 multipliers: fully pipelined
     small_cfg = get_config(SMALL_MSM_CONFIG).msm
     t0 = time.perf_counter()
     with reporter("bench gateware") as rep:
         ntt_rows = []
-        for name in NTT_CONFIGS:
-            rep.step(f"NTT 2^{NTT_LOG_SIZE}, {name} units")
-            ntt_rows.append(measure_ntt(name, pipelined_r, seed=1, rep=rep))
+        for units in NTT_UNITS:
+            rep.step(f"NTT 2^{NTT_LOG_SIZE}, {units} unit(s)")
+            ntt_rows.append(measure_ntt(units, pipelined_r, seed=1, rep=rep))
             print(f"  gateware ntt: {ntt_rows[-1]}", flush=True)
         small, _ = measure_msm(small_cfg, iterative_q, small_n, seed=2, rep=rep)
         small["config"] = SMALL_MSM_CONFIG
         print(f"  gateware msm small: {small}", flush=True)
         large, large_run = measure_msm(large_cfg, pipelined_q, large_n, seed=3, rep=rep)
-        large["config"] = f"{LARGE_MSM_CONFIG} window bits, multipliers = 12 (fully pipelined)"
+        large["config"] = f"{LARGE_MSM_CONFIG}: multipliers = 12 (fully pipelined)"
         print(f"  gateware msm large: {large}", flush=True)
     xs, ys = large_run.curve
     plot_lines(

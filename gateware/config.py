@@ -240,7 +240,8 @@ CONFIGS: dict[str, AccelConfig] = {
                 "pipelined Fr butterfly unit (285): 1,545 of 1,728. One addition per 3 "
                 "clocks and one butterfly per clock; 6 Fq multipliers (1,890) do not fit, "
                 "and 2 would halve the MSM to give the NTT a second unit, a bad trade "
-                "(the MSMs of a proof take several times the NTTs' clocks)"
+                "(the MSMs of a proof take several times the NTTs' clocks). LUTs by "
+                "Yosys: 5 multipliers at ~20,700 and the engines' ~41,000, about 63%"
             ),
         ),
         AccelConfig(
@@ -249,14 +250,16 @@ CONFIGS: dict[str, AccelConfig] = {
             clock_mhz=250.0,
             stream_bits=128,
             limb_bits=17,
-            ntt=NTTConfig(max_log_size=13, units=2, pipelined=False),  # 2 x 29 DSPs
+            ntt=NTTConfig(max_log_size=13, units=1),  # pipelined Fr: 285 DSPs
             msm=MSMConfig(window_bits=10, multipliers=2),  # 10.2 Mbit buckets (URAM)
             notes=(
-                "KV260 (K26 SOM). DSPs: 2 pipelined Fq multipliers (630) and 2 iterative "
-                "Fr units (58): 688 of 1,248; 4 Fq multipliers (1,260) exceed the DSPs, so "
-                "one addition per 6 clocks. The NTT stays iterative for the LUTs: a "
-                "pipelined multiplier is about 27,500 LUTs with its shift registers "
-                "(Yosys), and 3 of them beside the engines' ~41,000 exceed the 117,120"
+                "KV260 (K26 SOM). DSPs: 2 pipelined Fq multipliers (630) and one "
+                "pipelined Fr unit (285): 915 of 1,248; 4 Fq multipliers (1,260) exceed "
+                "the DSPs, so one addition per 6 clocks, and one butterfly per clock. "
+                "LUTs set the NTT's one unit: a pipelined multiplier is about 20,700 "
+                "LUTs with its shift registers (Yosys), three of them beside the "
+                "engines' ~41,000 (the z7020 top less its iterative multipliers) about "
+                "88% of the 117,120"
             ),
         ),
         AccelConfig(
@@ -266,13 +269,14 @@ CONFIGS: dict[str, AccelConfig] = {
             stream_bits=128,
             limb_bits=17,
             ntt=NTTConfig(max_log_size=14, units=1),  # pipelined Fr: 285 DSPs
-            msm=MSMConfig(window_bits=11, multipliers=12),  # 18.9 Mbit buckets (URAM)
+            msm=MSMConfig(window_bits=10, multipliers=12),  # 10.2 Mbit buckets (URAM)
             notes=(
                 "RFSoC 4x2 (ZCU208 has the same part in another package). DSPs: 12 "
                 "pipelined Fq multipliers (3,780), a fully pipelined adder (one addition "
-                "per clock), and one pipelined Fr unit (285): 4,065 of 4,272. LUTs by "
-                "Yosys: 13 multipliers at ~27,500 and the engines' ~41,000, about 94% "
-                "of 425,280: Vivado has to confirm the margin"
+                "per clock; c = 10, where bench gateware measures 0.993 additions per "
+                "clock), and one pipelined Fr unit (285): 4,065 of 4,272. LUTs by "
+                "Yosys: 13 multipliers at ~20,700 with their shift registers and the "
+                "engines' ~41,000, about 73% of 425,280"
             ),
         ),
         AccelConfig(

@@ -58,8 +58,8 @@ Fq) uses what :func:`choose_msm_multiplier` picks: pipelined (315 DSPs on
 UltraScale+, 345 on 7-series) when its ``cfg.msm.multipliers`` fit in the DSPs the
 NTT's chosen multipliers leave, else iterative. Registered builds: ``zu7ev`` 4
 pipelined Fq and 1 pipelined Fr (1,545 of 1,728 DSPs; one addition per 3 clocks,
-one butterfly per clock), ``k26`` 2 pipelined Fq and 2 iterative Fr (688 of 1,248;
-one addition per 6 clocks; the NTT kept iterative for the LUTs), ``zu48dr`` 12
+one butterfly per clock), ``k26`` 2 pipelined Fq and 1 pipelined Fr (915 of 1,248;
+one addition per 6 clocks, one butterfly per clock), ``zu48dr`` 12
 pipelined Fq and 1 pipelined Fr (4,065 of 4,272; one addition per clock), and
 ``z7020`` and the ``tiny`` builds the iterative multiplier (one addition per
 ``ceil(12 / m)·16`` clocks).

@@ -117,22 +117,19 @@ def test_multiplier_choice_follows_the_dsp_budget():
 
 
 def test_ntt_multiplier_choice_per_config():
-    # zu7ev: one pipelined Fr unit (285 DSPs at 26-bit limbs) within half of 1,728
-    assert (
-        choose_multiplier(get_config("zu7ev")).kind,
-        choose_multiplier(get_config("zu7ev")).dsp,
-    ) == (
-        "pipelined",
-        15 * 10 + 15 * 9,
-    )
-    assert choose_multiplier(get_config("zu48dr")).kind == "pipelined"
-    # k26: two pipelined units would take 570 of its 624 (half of 1,248); its config
-    # keeps them iterative for the LUTs
+    fr_dsp = 15 * 10 + 15 * 9  # xcup: 26-bit limbs, r's low limb 1, -r^-1 = -1 mod 2^17
+    for name in ("zu7ev", "k26", "zu48dr"):  # one pipelined unit within half the DSPs
+        choice = choose_multiplier(get_config(name))
+        assert (choice.kind, choice.dsp) == ("pipelined", fr_dsp)
     k26 = get_config("k26")
-    assert choose_multiplier(k26).kind == "iterative"
-    allowed = dataclasses.replace(k26, ntt=dataclasses.replace(k26.ntt, pipelined=True))
-    assert choose_multiplier(allowed).kind == "pipelined"
-    over = dataclasses.replace(allowed, device=dataclasses.replace(k26.device, dsp=2 * 2 * 285 - 1))
+    kept = dataclasses.replace(k26, ntt=dataclasses.replace(k26.ntt, pipelined=False))
+    assert choose_multiplier(kept).kind == "iterative"
+    # four units (1,140 DSPs) exceed half of the k26's 1,248
+    four = dataclasses.replace(k26, ntt=dataclasses.replace(k26.ntt, units=4))
+    assert choose_multiplier(four).kind == "iterative"
+    two = dataclasses.replace(k26, ntt=dataclasses.replace(k26.ntt, units=2))
+    assert choose_multiplier(two).kind == "pipelined"  # 570 of 624
+    over = dataclasses.replace(two, device=dataclasses.replace(k26.device, dsp=2 * 2 * fr_dsp - 1))
     assert choose_multiplier(over).kind == "iterative"
 
 
@@ -141,18 +138,18 @@ def test_msm_multiplier_choice_follows_what_the_ntt_leaves():
     # zu7ev: 4 x 315 = 1,260 in the 1,728 - 285 the NTT's pipelined unit leaves
     zu7ev = get_config("zu7ev")
     assert choose_msm_multiplier(zu7ev).kind == "pipelined" and zu7ev.msm.multipliers == 4
-    # k26: 2 x 315 in 1,248 - 2 x 29; zu48dr: 12 x 315 = 3,780 in 4,272 - 285
+    # k26: 2 x 315 in 1,248 - 285; zu48dr: 12 x 315 = 3,780 in 4,272 - 285
     assert choose_msm_multiplier(get_config("k26")).kind == "pipelined"
     zu48dr = get_config("zu48dr")
     assert choose_msm_multiplier(zu48dr).kind == "pipelined" and zu48dr.msm.multipliers == 12
     assert choose_msm_multiplier(get_config("z7020")).kind == "iterative"  # 220 DSPs
     assert choose_msm_multiplier(get_config("tiny")).kind == "iterative"
     k26 = get_config("k26")
-    assert choose_multiplier(k26).dsp == 29 and choose_msm_multiplier(k26).dsp == fq_dsp
+    assert choose_multiplier(k26).dsp == 285 and choose_msm_multiplier(k26).dsp == fq_dsp
     # a device that holds two pipelined Fq multipliers only without the NTT's share
-    tight = dataclasses.replace(k26.device, dsp=2 * fq_dsp + 2 * 29 - 1)
+    tight = dataclasses.replace(k26.device, dsp=2 * fq_dsp + 285 - 1)
     assert choose_msm_multiplier(dataclasses.replace(k26, device=tight)).kind == "iterative"
-    tight = dataclasses.replace(k26.device, dsp=2 * fq_dsp + 2 * 29)
+    tight = dataclasses.replace(k26.device, dsp=2 * fq_dsp + 285)
     assert choose_msm_multiplier(dataclasses.replace(k26, device=tight)).kind == "pipelined"
     # four Fq multipliers (1,260) exceed the k26's 1,248 DSPs whatever the NTT takes
     four = dataclasses.replace(k26, msm=dataclasses.replace(k26.msm, multipliers=4))
