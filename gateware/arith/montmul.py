@@ -40,7 +40,12 @@ field  family  DSP    LUT     FF      SRL    carry
 Fr     xc7     435    19,549  1,977   8,028  1,394
 Fr     xcup    435    19,549  15,672  8,300  1,394
 Fq     xc7     465    20,384  1,212   8,283  1,319
+Fq     xcup    465    20,383  16,062  8,300  1,319
 =====  ======  =====  ======  ======  =====  =====
+
+:class:`~zkel.gateware.arith.montmul_wide.MontMulWide` (17-bit digits against
+26-bit limbs on xcup, 24 on xc7) is the pipelined multiplier the configurations
+use: 315 DSPs for Fq on xcup, same latency and radix.
 
 The delay lines of ``a`` and ``b`` become SRLs; the FF gap between the families
 is registers Yosys packs into DSP48E1s but not DSP48E2s (not investigated
