@@ -52,7 +52,7 @@ ORDER_SLOTS = 4
 FEE_ACCOUNT = 0
 """The account ``collect_fees`` credits."""
 INSURANCE_FUND = 1
-"""The account that takes over a liquidated account's positions."""
+"""The account that takes over a liquidated account's positions (and is deleveraged)."""
 ORDER_FIELDS = ("account", "market", "side", "price", "size", "expiry", "nonce")
 """A signed order's fields after its tag, in hash order."""
 
@@ -108,3 +108,4 @@ class TxType(IntEnum):
     DROP = 10
     LIQUIDATE = 11
     COLLECT = 12
+    DELEVERAGE = 13

@@ -42,8 +42,17 @@ LIQUIDATE   A is below maintenance margin; B is the insurance fund; both settle
             funding; the fund takes over A's positions at the oracle prices, gets
             the fee ``min(max(equity, 0), Σ ceil(|notional|·liq_fee_ppm))`` and pays
             the deficit ``max(-equity, 0)``; A ends with no position and collateral
-            ``max(equity, 0) - fee``; the fund meets initial margin after
+            ``max(equity, 0) - fee``; the fund may end below initial margin (then
+            DELEVERAGE steps follow)
 COLLECT     A is the fee account; collateral += the market's fee pool, pool := 0
+DELEVERAGE  A is the insurance fund, below initial margin before the step; B ≠ A
+            exists; listed market ``market``; ``amount`` base atoms (> 0) at the
+            market's oracle price ``price``; ``side`` 1: A sells (A long, B short),
+            0: A buys (A short, B long); ``amount`` at most A's and B's positions
+            (both shrink, neither flips); both settle funding; positions and the
+            notional move as in a fill, no fees; B pays A ``haircut`` =
+            ``ceil(max(-equity_A, 0)·notional / Σ|notional_A|)`` (A's figures
+            before the step)
 ==========  ==========================================================================
 
 Open interest follows every position change (``Σ max(size, 0)`` per market).
@@ -112,6 +121,8 @@ TX_FIELDS = (
     "order",
     "slot_a",
     "slot_b",
+    "side",
+    "haircut",
 )
 _SLOT_BITS = (ORDER_SLOTS - 1).bit_length()
 
@@ -288,11 +299,13 @@ def build_slot(
         s_tr, s_or, s_cancel = sel[TxType.TRANSFER], sel[TxType.ORACLE], sel[TxType.CANCEL]
         s_order, s_fill, s_drop = sel[TxType.ORDER], sel[TxType.FILL], sel[TxType.DROP]
         s_liq, s_collect, s_fund = sel[TxType.LIQUIDATE], sel[TxType.COLLECT], sel[TxType.FUNDING]
+        s_dl = sel[TxType.DELEVERAGE]
         user_signed = s_wd + s_tr + s_cancel + s_order
-        moves_money = s_dep + s_wd + s_tr + s_fill
+        moves_money = s_dep + s_wd + s_tr + s_fill + s_dl
         a_exists = moves_money + s_cancel + s_order + s_drop + s_liq + s_collect
-        b_on = s_tr + s_fill + s_liq
-        settles = s_fill + s_liq
+        b_on = s_tr + s_fill + s_liq + s_dl
+        settles = s_fill + s_liq + s_dl
+        trades = s_fill + s_dl  # positions move by ``amount`` in the slot's market
 
         # amounts, nonces, ranges
         amount = tx["amount"]
@@ -302,16 +315,16 @@ def build_slot(
         range_check(cs, tx["price"], 64, "price < 2^64")
         cs.enforce(user_signed, tx["nonce"] - a.before.nonce, 0, "nonce is the account's")
 
-        # the market the slot names (oracle, order, fill, collect)
-        market_used = s_or + s_order + s_fill + s_collect
+        # the market the slot names (oracle, order, fill, collect, deleverage)
+        market_used = s_or + s_order + s_fill + s_collect + s_dl
         eq = [is_equal(cs, tx["market"], j, f"market={j}") for j in range(MARKETS)]
         cs.enforce(market_used, 1 - sum(eq, cs.constant(0)), 0, "the slot's market is an id")
         hit = {}
         for name, gate in (("oracle", s_or), ("order", s_order), ("fill", s_fill),
-                           ("collect", s_collect)):  # fmt: skip
+                           ("collect", s_collect), ("deleverage", s_dl)):  # fmt: skip
             hit[name] = [cs.mul(gate, eq[j], f"{name} hit{j}") for j in range(MARKETS)]
         for j, market in enumerate(markets):
-            used = hit["oracle"][j] + hit["order"][j] + hit["fill"][j] + hit["collect"][j]
+            used = sum((h[j] for h in hit.values()), cs.constant(0))
             cs.enforce(used, 1 - market.exists, 0, f"market {j} is listed")
 
         def picked(name: str, field: str) -> LC:
@@ -345,7 +358,8 @@ def build_slot(
         # order tables
         ea = _table_entry(cs, a.before, a.after, tx["slot_a"], "A table")
         eb = _table_entry(cs, b.before, b.after, tx["slot_b"], "B table")
-        fill_size = cs.mul(s_fill, amount, "fill size")
+        # a fill's or a deleverage's size; the table-entry rules bind it for a fill only
+        fill_size = cs.mul(trades, amount, "trade size")
         cs.enforce(s_cancel, ea.hash - tx["order"], 0, "cancelled order is in the table")
         cs.enforce(s_fill, ea.hash - hash_a, 0, "maker order is in A's table")
         cs.enforce(s_fill, eb.hash - hash_b, 0, "taker order is in B's table")
@@ -364,20 +378,22 @@ def build_slot(
                 fee, _ = div_rem(cs, weighted + (PPM - 1), PPM, NOTIONAL_BITS, f"{role} fee")
                 fees.append(fee)
             maker_fee, taker_fee = fees
-            sign = 1 - 2 * oa["side"]  # +1: the maker buys
+            assert_bool(cs, tx["side"], "deleverage side is a bit")
+            side = select(cs, s_dl, tx["side"], oa["side"], "side")
+            sign = 1 - 2 * side  # +1: A buys (the maker, or the fund)
             signed_size = cs.mul(sign, fill_size, "±size")
             signed_value = cs.mul(sign, value, "±notional")
 
-        # margins: A (initial after, or maintenance before a liquidation), B after
+        # margins: A (initial after; before a liquidation or a deleverage), B after
         x = AccountWires(
             a.before.exists,
             a.before.pubkey,
-            select(cs, s_liq, a.before.collateral, a.after.collateral, "X.collateral"),
+            select(cs, s_liq + s_dl, a.before.collateral, a.after.collateral, "X.collateral"),
             a.before.nonce,
             [
                 (
-                    select(cs, s_liq, sb, sa, f"X.size{m}"),
-                    select(cs, s_liq, fb, fa, f"X.findex{m}"),
+                    select(cs, s_liq + s_dl, sb, sa, f"X.size{m}"),
+                    select(cs, s_liq + s_dl, fb, fa, f"X.findex{m}"),
                 )
                 for m, ((sb, fb), (sa, fa)) in enumerate(
                     zip(a.before.positions, a.after.positions, strict=True)
@@ -396,12 +412,15 @@ def build_slot(
             assert mx.maintenance is not None
             gap = cs.mul(s_liq, mx.maintenance - mx.equity - 1, "maintenance - equity - 1")
             range_check(cs, gap, MARGIN_BITS, "liquidated account is below maintenance")
-            gap = cs.mul(settles, mb.equity - mb.initial, "B equity - initial")
+            gap = cs.mul(s_dl, mx.initial - mx.equity - 1, "initial - equity - 1")
+            range_check(cs, gap, MARGIN_BITS, "deleveraged fund is below initial margin")
+            gap = cs.mul(s_fill, mb.equity - mb.initial, "B equity - initial")
             range_check(cs, gap, MARGIN_BITS, "B meets initial margin")
 
-        # liquidation figures (A's equity and notionals before, from the X margin)
+        # liquidation figures (A's equity and notionals before, from the X margin); the
+        # deficit is also the deleveraged fund's
         with cs.scope("liquidation"):
-            equity = cs.mul(s_liq, mx.equity, "liq·equity")
+            equity = cs.mul(s_liq + s_dl, mx.equity, "liq·equity")
             eq_bits = to_bits(cs, equity + (1 << (MARGIN_BITS - 1)), MARGIN_BITS, "equity")
             eq_pos = cs.mul(eq_bits[-1], equity, "max(equity, 0)")
             deficit = eq_pos - equity
@@ -415,6 +434,37 @@ def build_slot(
             closed = sum(mx.notionals, cs.constant(0))
             liq_a = cs.mul(s_liq, eq_pos - liq_fee, "A after liquidation")
             liq_b = cs.mul(s_liq, liq_fee - deficit - closed, "fund's cash change")
+
+        # deleverage: A (the fund) and B shrink, neither flips; B's haircut
+        with cs.scope("deleverage"):
+            cs.enforce(s_dl, a.index - INSURANCE_FUND, 0, "A is the insurance fund")
+            cs.enforce(s_dl, tx["price"] - picked("deleverage", "oracle_price"), 0,
+                       "at the market's oracle price")  # fmt: skip
+            dl_size = cs.mul(s_dl, amount, "size")
+            held = {}
+            for who, u in (("A", a), ("B", b)):
+                held[who] = sum(
+                    (cs.mul(h, u.before.positions[j][0], f"{who} size{j}") for j, h in
+                     enumerate(hit["deleverage"])),
+                    cs.constant(0),
+                )  # fmt: skip
+            a_held = -cs.mul(sign, held["A"], "A's size along the step")
+            b_held = cs.mul(sign, held["B"], "B's size along the step")
+            range_check(cs, a_held, 64, "A's position is on the side the step closes")
+            range_check(cs, a_held - dl_size, 64, "no flip: size at most A's position")
+            range_check(cs, b_held, 64, "B holds a position opposite A's")
+            range_check(cs, b_held - dl_size, 64, "no flip: size at most B's position")
+            # haircut = ceil(deficit·value / N): 0 <= haircut·N - deficit·value < N, where
+            # N = Σ|notional| of A (1 outside a deleverage, where deficit·value is 0)
+            total = sum(mx.magnitudes, cs.constant(0))
+            divisor = 1 + cs.mul(s_dl, total - 1, "Σ|notional| of A")
+            share = cs.mul(deficit, value, "deficit·notional")
+            haircut = tx["haircut"]
+            range_check(cs, haircut, MARGIN_BITS, "haircut in range")
+            over = cs.mul(haircut, divisor, "haircut·Σ|notional|") - share
+            range_check(cs, over, MARGIN_BITS, "haircut covers the pro-rata deficit")
+            range_check(cs, divisor - 1 - over, MARGIN_BITS, "haircut is the deficit rounded up")
+            a_long_cut = cs.mul(side, dl_size, "A's long closed")
 
         # account A
         cs.enforce(s_create, a.before.exists, 0, "created account was empty")
@@ -438,10 +488,11 @@ def build_slot(
         pool = picked("collect", "fees")
         delta = (
             cs.mul(s_dep - s_wd - s_tr, amount, "A collateral change")
-            - cs.mul(s_fill, owed_a, "A funding paid")
+            - cs.mul(trades, owed_a, "A funding paid")
             - signed_value
             - maker_fee
             + cs.mul(s_collect, pool, "fees collected")
+            + haircut
         )
         keeps = 1 - s_create - s_liq
         cs.enforce(keeps, a.after.collateral - a.before.collateral - delta, 0, "A collateral")
@@ -449,7 +500,10 @@ def build_slot(
         cs.enforce(1 - s_create, a.after.nonce - a.before.nonce - user_signed, 0, "A nonce")
         a_closed = [cs.mul(s_liq, size, f"A closes {m}") for m, (size, _) in
                     enumerate(a.before.positions)]  # fmt: skip
-        moved = [cs.mul(h, signed_size, f"A moves {m}") for m, h in enumerate(hit["fill"])]
+        moved = [
+            cs.mul(h + hit["deleverage"][m], signed_size, f"A moves {m}")
+            for m, h in enumerate(hit["fill"])
+        ]
         for m, ((sb, fb), (sa, fa)) in enumerate(
             zip(a.before.positions, a.after.positions, strict=True)
         ):
@@ -459,7 +513,8 @@ def build_slot(
         to_bits(cs, a.after.collateral + (1 << 63), 64, "A collateral in range")
         root = _gated_update(cs, a, root, s_create + a_exists, "A")
 
-        # account B: transfer recipient, fill taker, or the insurance fund
+        # account B: transfer recipient, fill taker, the insurance fund, or the fund's
+        # deleverage counterparty
         cs.enforce(b_on, 1 - b.before.exists, 0, "B exists")
         cs.enforce(b_on, is_equal(cs, a.index, b.index, "A=B"), 0, "A and B differ")
         cs.enforce(s_liq, b.index - INSURANCE_FUND, 0, "B is the insurance fund")
@@ -473,6 +528,7 @@ def build_slot(
             + signed_value
             - taker_fee
             + liq_b
+            - haircut
         )
         cs.enforce_equal(b.after.collateral - b.before.collateral, b_delta, "B collateral")
         for m, ((sb, fb), (sa, fa)) in enumerate(
@@ -531,7 +587,11 @@ def build_slot(
                 + cs.mul(h_fill, maker_fee + taker_fee, f"fees in {j}")
                 - cs.mul(h_col, market["fees"], f"fees out {j}")
             )
-            long_a_after = mx.longs[j] - cs.mul(s_liq, mx.longs[j], f"A long after {j}")
+            long_a_after = (
+                mx.longs[j]  # A's before (LIQUIDATE, DELEVERAGE) or after (otherwise)
+                - cs.mul(s_liq, mx.longs[j], f"A long after {j}")
+                - cs.mul(hit["deleverage"][j], a_long_cut, f"A long cut {j}")
+            )
             fields["open_interest"] = (
                 market["open_interest"] + long_a_after - longs_a[j] + mb.longs[j] - longs_b[j]
             )

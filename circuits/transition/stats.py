@@ -23,13 +23,14 @@ PART_OF_SCOPE = {
     "short message": "signed message hash (oracle, cancel)",
     "order a": "order hash of A (placed or maker)",
     "order b": "order hash of B (taker)",
-    "A margin": "margin of A (initial after, maintenance before a liquidation)",
+    "A margin": "margin of A (initial after; before a liquidation or deleverage)",
     "B margin": "margin of B after",
     "margin checks": "margin comparisons",
     "A funding": "funding owed by A",
     "B funding": "funding owed by B",
     "fill": "fill notional and fees",
     "liquidation": "liquidation fee and deficit",
+    "deleverage": "deleverage sizes (no flip) and haircut",
     "A table": "order table of A (entry selection)",
     "B table": "order table of B (entry selection)",
     "A entry": "order-table entry rules of A",
@@ -62,6 +63,18 @@ USES: dict[TxType, tuple[str, ...]] = {
         "liquidation",
     ),  # fmt: skip
     TxType.COLLECT: ("A",),
+    TxType.DELEVERAGE: (
+        "A",
+        "B",
+        "A margin",
+        "B margin",
+        "margin checks",
+        "A funding",
+        "B funding",
+        "fill",
+        "liquidation",
+        "deleverage",
+    ),  # fmt: skip
 }
 
 

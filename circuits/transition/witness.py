@@ -3,14 +3,17 @@
 The exchange (``zkel.host.exchange``) logs one witness record per step; a batch
 is a run of records with chained roots (see ``zkel.host.exchange.recorder`` and
 ``sequencer``). Each record becomes one slot (see :mod:`.circuit` for the
-witness layout); the rest of the circuit's slots are no-ops. Records of kinds
-the circuit does not prove yet raise :class:`UnsupportedRecord` naming the kind.
+witness layout); the rest of the circuit's slots are no-ops. A record of a kind
+the circuit does not prove, or of the wrong shape, raises :class:`UnsupportedRecord`
+naming the record.
 
 Kinds and their slots: ``create_account``, ``deposit``, ``withdraw``, ``transfer``
 (A sender, B recipient), ``oracle``, ``cancel``, ``funding`` (first record of a
 batch only), ``order`` (placement: A the signer, ``oa`` the order), ``fill`` (A the
 maker with ``oa``, B the taker with ``ob``), ``drop``, ``liquidation`` (A the
-target, B the insurance fund; takeovers only: auto-deleveraging is refused) and
+target, B the insurance fund: a takeover; the ``"adl"`` mode of logs written
+before the deleverage rule is refused), ``deleverage`` (A the insurance fund, B
+the counterparty; ``amount`` = |size|, ``side`` 1 when the fund sells) and
 ``collect_fees`` (A the fee account).
 
 A record's account updates were applied in the engine's order (by account
@@ -51,6 +54,7 @@ KIND_TO_TYPE = {
     "drop": TxType.DROP,
     "liquidation": TxType.LIQUIDATE,
     "collect_fees": TxType.COLLECT,
+    "deleverage": TxType.DELEVERAGE,
 }
 
 
@@ -123,6 +127,10 @@ def _two(record: dict, updates: list[dict], first_index: int, what: str) -> tupl
             f"record {record.get('seq')}: {what} with {len(updates)} account updates"
         )
     first, second = updates
+    if first_index not in (first["index"], second["index"]):
+        raise UnsupportedRecord(
+            f"record {record.get('seq')}: {what} that does not update account {first_index}"
+        )
     if first["index"] != first_index:
         first, second = reorder(first, second)
     return first, second
@@ -165,10 +173,25 @@ def slot_from_record(record: dict) -> dict:
     elif t is TxType.LIQUIDATE:
         if tx.get("mode") != "takeover":
             raise UnsupportedRecord(
-                f"record {record.get('seq')}: the circuit proves liquidations by takeover, "
-                f"not {tx.get('mode')!r} (auto-deleveraging)"
+                f"record {record.get('seq')}: a liquidation is a takeover, not "
+                f"{tx.get('mode')!r} (auto-deleveraging is its own 'deleverage' record)"
             )
         a, b = _two(record, updates, int(tx["account"]), "a liquidation")
+    elif t is TxType.DELEVERAGE:
+        a, b = _two(record, updates, int(tx["account"]), "a deleverage")
+        if b["index"] != int(tx["counterparty"]):
+            raise UnsupportedRecord(
+                f"record {record.get('seq')}: a deleverage whose counterparty is not "
+                f"account {tx['counterparty']}"
+            )
+        size = int(tx["size"])  # signed, from the fund (A) to the counterparty (B)
+        fields = {
+            "amount": abs(size),
+            "side": int(size > 0),  # A sells what B takes
+            "price": int(tx["price"]),
+            "market": int(tx["market"]),
+            "haircut": int(tx["haircut"]),
+        }
     elif t in (TxType.ORACLE, TxType.FUNDING):
         if updates:
             raise UnsupportedRecord(

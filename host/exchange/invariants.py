@@ -21,15 +21,21 @@ Invariants
 4. Every liquidated account was below maintenance margin just before.
 5. After an oracle update or funding tick, no account holding a position in an
    affected market is below maintenance margin.
+7. Every deleverage step started with the insurance fund below initial margin and
+   shrank both positions without flipping either; its haircut is the rule's
+   (:func:`zkel.host.exchange.deleverage.haircut`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zkel.host.exchange.account import Account
+from zkel.host.exchange.account import INSURANCE_FUND, Account
+from zkel.host.exchange.deleverage import haircut
 from zkel.host.exchange.engine import Exchange
 from zkel.host.exchange.margin import health
+from zkel.host.exchange.market import Market
+from zkel.host.exchange.scales import notional
 
 
 class InvariantViolation(AssertionError):
@@ -49,6 +55,7 @@ class InvariantChecker:
         self.external = self.total + self._pools()  # whatever was there when checking started
         self.steps = 0
         self.liquidations_checked = 0
+        self.deleverages_checked = 0
 
     def _contribution(self, account: Account) -> int:
         value = account.collateral
@@ -79,6 +86,8 @@ class InvariantChecker:
         for seq, kind, before, after in rec.changes:
             if kind == "liquidation" and before is not None:
                 self._check_liquidated(by_seq[seq], before)
+            if kind == "deleverage" and before is not None:
+                self._check_deleveraged(by_seq[seq], before, after)
             if before is not None:
                 self._add(before, -1)
             self._add(after, +1)
@@ -128,6 +137,30 @@ class InvariantChecker:
                 f"healthy account {before.index} was liquidated ({h.equity} >= {h.maintenance})"
             )
         self.liquidations_checked += 1
+
+    def _check_deleveraged(self, record: dict, before: Account, after: Account) -> None:
+        tx = record["tx"]
+        m, size = tx["market"], tx["size"]
+        old, new = before.positions[m].size, after.positions[m].size
+        if before.index == INSURANCE_FUND:
+            markets = {d["market_id"]: Market.from_dict(d) for d in record["markets_before"]}
+            h = health(before, markets)
+            if h.meets_initial:
+                raise InvariantViolation(
+                    f"record {record['seq']}: the fund was deleveraged at initial margin "
+                    f"({h.equity} >= {h.initial})"
+                )
+            if tx["haircut"] != haircut(before, markets, notional(size, tx["price"])):
+                raise InvariantViolation(f"record {record['seq']}: haircut off the rule")
+            change = -size
+        else:
+            change = size
+        if not (old * change < 0 and abs(change) <= abs(old) and new == old + change):
+            raise InvariantViolation(
+                f"record {record['seq']}: account {before.index}'s position {old} -> {new} "
+                "does not shrink without a flip"
+            )
+        self.deleverages_checked += 1
 
     def _require_initial(self, indexes: Iterable[int]) -> None:
         for i in indexes:

@@ -10,7 +10,8 @@ record kind     slot
 ``withdraw``    ``WithdrawalSlot(account, amount, recipient as 20 bytes, big-endian)``
 ``oracle``      ``OracleSlot(market, price, timestamp)``
 anything else   ``EmptySlot()`` (account creation, market listing, transfer, order
-                placement, fill, drop, cancel, liquidation, funding tick, fee
+                placement, fill, drop, cancel, liquidation, deleverage, funding
+                tick, fee
                 collection: private)
 ==============  ===============================================================
 
@@ -39,6 +40,7 @@ PRIVATE_KINDS = frozenset(
         "drop",
         "cancel",
         "liquidation",
+        "deleverage",
         "funding",
         "collect_fees",
     }

@@ -60,13 +60,19 @@ then its fills and drops; ``order`` below stands for a signed order's fields
                     nonce + 1, orders[slot] := (0, 0)
     oracle          {"market", "price", "timestamp"}  signed by the oracle, no update
     funding         {"rates": {market: [rate_ppm, delta]}}                 no update
-    liquidation     {"account", "mode"}    takeover: 2 updates (target, fund);
-                                           adl: the target and its counterparties
+    liquidation     {"account", "mode": "takeover"}     2 updates (target, fund):
+                    both settle funding, the fund takes the target's positions at
+                    the oracle prices, gets the fee, pays the deficit
+    deleverage      {"account": the fund, "counterparty", "market", "size",
+                     "price", "haircut"}                 2 updates (fund,
+                    counterparty): both settle funding, ``size`` (signed base
+                    atoms) moves from the fund to the counterparty at the oracle
+                    ``price``, the counterparty pays the fund ``haircut``
     collect_fees    {"market"}      1 update: fee account collateral += the
                                     market's fees; market fees := 0
 
-Only fills and liquidations settle funding (as the circuit does); every other
-kind leaves the accounts' funding indexes as they were.
+Only fills, liquidations and deleverage steps settle funding (as the circuit does);
+every other kind leaves the accounts' funding indexes as they were.
 """
 
 from __future__ import annotations

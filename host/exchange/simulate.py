@@ -25,7 +25,7 @@ from zkel.host.exchange.margin import equity
 from zkel.host.exchange.market import Market
 from zkel.host.exchange.orders import Cancel, Order, Side, sign, sign_order
 from zkel.host.exchange.scales import QUOTE_SCALE
-from zkel.host.exchange.txs import OraclePrice, Transfer, Withdrawal, sign_message
+from zkel.host.exchange.txs import OraclePrice, PriceReceipt, Transfer, Withdrawal, sign_message
 from zkel.host.state.recovery import verify_store
 
 Progress = Callable[[str, int, int], None]
@@ -50,6 +50,8 @@ class SimulationReport:
     liquidations: int = 0
     liquidations_takeover: int = 0
     liquidations_adl: int = 0
+    deleverage_steps: int = 0
+    haircuts: int = 0
     insurance_fund: int = 0
     insurance_fund_equity: int = 0
     fee_account: int = 0
@@ -206,8 +208,7 @@ class Simulation:
             )
             if result is not None:
                 self.report.oracle_updates += 1
-                for liq in result.liquidations:
-                    self._count_liquidation(liq.mode)
+                self._count_sweep(result)
 
     def _collect_fees(self) -> None:
         for m in sorted(self.ex.markets):
@@ -215,12 +216,21 @@ class Simulation:
                 if self._step(lambda m=m: self.ex.collect_fees(m)) is not None:
                     self.report.fee_collections += 1
 
-    def _count_liquidation(self, mode: str) -> None:
-        self.report.liquidations += 1
-        if mode == "takeover":
-            self.report.liquidations_takeover += 1
-        else:
-            self.report.liquidations_adl += 1
+    def _count_sweep(self, receipt: PriceReceipt) -> None:
+        """Count a sweep's takeovers and deleverage steps; ``liquidations_adl`` counts the
+        takeovers that deleverage steps followed (every liquidation is a takeover)."""
+        r = self.report
+        r.liquidations += len(receipt.liquidations)
+        r.liquidations_takeover += len(receipt.liquidations)
+        r.deleverage_steps += len(receipt.deleverages)
+        r.haircuts += sum(step.haircut for step in receipt.deleverages)
+        targets = {liq.target for liq in receipt.liquidations}
+        if not (targets and receipt.deleverages):
+            return
+        for record in (self.ex.store.tx(seq) for seq in receipt.seqs):
+            if record["kind"] == "deleverage" and record["events"]["target"] in targets:
+                targets.discard(record["events"]["target"])
+                r.liquidations_adl += 1
 
     def _order(self) -> None:
         ex, rng = self.ex, self.rng
@@ -304,8 +314,7 @@ class Simulation:
                 result = self._step(self.ex.tick_funding)
                 if result is not None:
                     self.report.funding_ticks += 1
-                    for liq in result.liquidations:
-                        self._count_liquidation(liq.mode)
+                    self._count_sweep(result)
                 self._collect_fees()
             self._order()
             if self.rng.random() < 0.1:

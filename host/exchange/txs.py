@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from zkel.circuits.eddsa import PrivateKey
 from zkel.circuits.poseidon import poseidon
 from zkel.host.exchange.account import Account
+from zkel.host.exchange.deleverage import DeleverageResult
 from zkel.host.exchange.errors import InsufficientMargin, InvalidRequest, OutOfRange
 from zkel.host.exchange.liquidation import LiquidationResult
 from zkel.host.exchange.orders import Signature, Tag, sign
@@ -181,7 +182,17 @@ class OrderReceipt(Receipt):
 
 
 @dataclass(frozen=True)
+class SweepResult:
+    """What a liquidation sweep did: the takeovers, then every deleverage step, in order."""
+
+    liquidations: tuple[LiquidationResult, ...] = ()
+    deleverages: tuple[DeleverageResult, ...] = ()
+
+
+@dataclass(frozen=True)
 class PriceReceipt(Receipt):
-    """An oracle update or funding tick with the liquidations it triggered."""
+    """An oracle update or funding tick with the liquidations (takeovers) and the
+    deleverage steps of the fund it triggered, each in the order applied."""
 
     liquidations: tuple[LiquidationResult, ...] = field(default=())
+    deleverages: tuple[DeleverageResult, ...] = field(default=())

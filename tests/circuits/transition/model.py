@@ -320,6 +320,35 @@ class Model:
         b = self._touch(INSURANCE_FUND, fund)
         return self._slot(TxType.LIQUIDATE, {}, a=a, b=b)
 
+    def deleverage(
+        self, counterparty: int, market_id: int, size: int, haircut: int | None = None
+    ) -> dict:
+        """``size`` (signed base atoms) of ``market_id`` from the fund to ``counterparty`` at
+        the oracle price, with the rule's haircut unless ``haircut`` is given (the engine's
+        arithmetic; no check that the step is allowed)."""
+        fund = copy.deepcopy(self.accounts[INSURANCE_FUND])
+        other = copy.deepcopy(self.accounts[counterparty])
+        price = self.markets[market_id]["oracle_price"]
+        equity, _, _ = health(fund, self.markets)
+        total = sum(
+            abs(s * self.markets[m]["oracle_price"] // SIZE_SCALE)
+            for m, (s, _) in enumerate(fund["positions"]) if s
+        )  # fmt: skip
+        value = size * price // SIZE_SCALE
+        rule = -(-max(-equity, 0) * abs(value) // total) if equity < 0 else 0
+        cut = rule if haircut is None else haircut
+        _settle(fund, self.markets)
+        _settle(other, self.markets)
+        fund["positions"][market_id][0] -= size
+        other["positions"][market_id][0] += size
+        fund["collateral"] += value + cut
+        other["collateral"] -= value + cut
+        a = self._touch(INSURANCE_FUND, fund)
+        b = self._touch(counterparty, other)
+        tx = {"amount": abs(size), "side": int(size > 0), "price": price, "market": market_id,
+              "haircut": cut}  # fmt: skip
+        return self._slot(TxType.DELEVERAGE, tx, a=a, b=b)
+
     def collect(self, market: int) -> dict:
         after = copy.deepcopy(self.accounts[0])
         after["collateral"] += self.markets[market]["fees"]

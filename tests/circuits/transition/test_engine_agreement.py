@@ -1,8 +1,8 @@
 """The engine and the circuit agree: random flows of every transaction type the circuit
-proves (orders, fills, drops, cancels, liquidations, fee collection, funding ticks,
-deposits, withdrawals, transfers, oracle prices; orders expire as oracle ticks move
-the markets' signed time) run through the exchange; each batch's witness records
-satisfy the circuit, and a record altered after the fact does not."""
+proves (orders, fills, drops, cancels, liquidations, deleverage steps, fee collection,
+funding ticks, deposits, withdrawals, transfers, oracle prices; orders expire as oracle
+ticks move the markets' signed time) run through the exchange; each batch's witness
+records satisfy the circuit, and a record altered after the fact does not."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from zkel.host.exchange import (
     sign_message,
     sign_order,
 )
+from zkel.host.exchange.invariants import InvariantChecker
 
 DEPTH = 4
 SLOTS = 3
@@ -69,11 +70,14 @@ PRICES = {0: 30_000_000_000, 1: 2_000_000_000}
 TICKS = {0: 100_000, 1: 10_000}
 
 
-def _random_flow(ex: Exchange, rng: random.Random, n: int) -> dict[str, int]:
-    """``n`` accepted requests of random kinds; returns how many records of each kind."""
+def _random_flow(
+    ex: Exchange, rng: random.Random, n: int, insurance: int = 10**15
+) -> dict[int, PrivateKey]:
+    """``n`` accepted requests of random kinds; returns the accounts' keys. The default
+    fund is deep enough that liquidations need no deleverage step."""
     keys: dict[int, PrivateKey] = {}
     clock = {0: 1, 1: 1}
-    ex.deposit(INSURANCE_FUND, 10**15)  # deep enough that liquidations are takeovers
+    ex.deposit(INSURANCE_FUND, insurance)
     done = 0
     kinds = ["create", "deposit", "withdraw", "transfer", "oracle", "funding", "order",
              "order", "cross", "cross", "cancel", "collect"]  # fmt: skip
@@ -142,13 +146,17 @@ def _random_flow(ex: Exchange, rng: random.Random, n: int) -> dict[str, int]:
         except ExchangeError:
             continue  # rejected by the engine (e.g. beyond free collateral): no record
         done += 1
+    return keys
 
 
-def _prove_all(ex: Exchange, slots: int) -> list[str]:
-    """Check every batch the engine cuts against the circuit; the record kinds seen."""
+def _prove_all(ex: Exchange, slots: int, only: set[str] | None = None) -> list[str]:
+    """Check every batch the engine cuts against the circuit (with ``only``, the batches
+    holding a record of those kinds); the record kinds of the batches checked."""
     shape = Shape(slots, DEPTH, ORACLE.public_key())
     kinds = []
     while (batch := ex.cut_batch(max_txs=slots)) is not None:
+        if only is not None and not only & {r["kind"] for r in batch.txs}:
+            continue
         w = batch_witness(batch.to_dict(), slots)
         cs = build(shape, w)
         cs.check()
@@ -184,6 +192,41 @@ def test_a_crash_liquidates_by_takeover_and_the_circuit_agrees() -> None:
     assert ex.update_oracle(tick, sign_message(ORACLE, tick)).liquidations
     kinds = _prove_all(ex, SLOTS)
     assert "liquidation" in kinds and "collect_fees" in kinds
+
+
+@pytest.mark.parametrize("seed", [3, pytest.param(4, marks=pytest.mark.slow)])
+def test_a_crash_beyond_the_fund_deleverages_and_the_circuit_agrees(seed: int) -> None:
+    """Random trading on a 1 USD fund, then a 7.5x long and a 30 % crash: the
+    takeover leaves the fund with negative equity, and deleverage steps against the
+    random flow's shorts (ranked by the engine) charge the deficit back as haircuts."""
+    rng = random.Random(seed)
+    ex = _exchange()
+    ex.cut_batch()
+    keys = _random_flow(ex, rng, 8, insurance=1_000_000)
+    alice, bob = PrivateKey(b"\x05" * 32), PrivateKey(b"\x06" * 32)
+    a, b = ex.create_account(alice.public_key()), ex.create_account(bob.public_key())
+    ex.deposit(a, 400_000_000)
+    ex.deposit(b, 10**10)
+    price = ex.market(0).oracle_price
+    size = 3_000_000_000_000 // price * 100_000  # about 3,000 USD: 7.5x on 400 USD
+    ex.submit_order(sign_order(bob, Order(b, 0, Side.SELL, price, size, 10**6, 0)))
+    for k, key in list(keys.items())[:2]:  # random accounts short a little more
+        sell = Order(k, 0, Side.SELL, price, 100_000, 10**6, ex.account(k).nonce)
+        try:
+            ex.submit_order(sign_order(key, sell))
+        except ExchangeError:
+            pass
+    buy = Order(a, 0, Side.BUY, price, size, 10**6, ex.account(a).nonce)
+    assert ex.submit_order(sign_order(alice, buy)).fills
+    checker = InvariantChecker(ex)  # conservation, net-zero positions, the ADL rule
+    crash = OraclePrice(0, price * 7 // 10 // TICKS[0] * TICKS[0], ex.market(0).oracle_time + 1)
+    receipt = ex.update_oracle(crash, sign_message(ORACLE, crash))
+    checker.check()
+    assert a in {liq.target for liq in receipt.liquidations}
+    assert receipt.deleverages and sum(d.haircut for d in receipt.deleverages) > 0
+    assert checker.deleverages_checked == 2 * len(receipt.deleverages)
+    kinds = _prove_all(ex, SLOTS, only={"liquidation", "deleverage"})
+    assert kinds.count("deleverage") == len(receipt.deleverages)
 
 
 def test_an_altered_record_does_not_satisfy() -> None:

@@ -1,5 +1,6 @@
 """The randomized market with a crash: invariants hold after every step (the
-simulation's checker raises otherwise) and both liquidation paths are exercised."""
+simulation's checker raises otherwise), and liquidations by takeover are followed by
+deleverage steps where they leave the fund below initial margin."""
 
 import pytest
 
@@ -20,7 +21,8 @@ def test_tree_depth_is_even_and_fits():
 def test_small_market_with_crash():
     r = simulate(accounts=300, orders=2000, seed=1)
     assert r.trades > 1000 and r.orders_rejected < r.orders_accepted
-    assert r.liquidations_takeover > 0 and r.liquidations_adl > 0
+    assert r.liquidations_takeover == r.liquidations > 0 and r.liquidations_adl > 0
+    assert r.deleverage_steps >= r.liquidations_adl
     assert r.rejections_checked > 0 and r.invariant_checks > r.orders
     assert r.root_verified and r.batches > 0
     assert r.fee_collections > 0 and r.fee_account > 0
