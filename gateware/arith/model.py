@@ -131,42 +131,52 @@ def mont_mul_digits(a: int, b: int, p: int, limb_bits: int) -> DigitTrace:
     return DigitTrace(x, widest, x - p if x >= p else x)
 
 
-def wide_row_step(
-    digits: list[int], q: int, a_digit: int, b_limbs: list[int], p_limbs: list[int], d: int, w: int
-) -> list[int]:
-    """One row with asymmetric limbs: ``(T + q·p) / 2^d + a_digit·b`` on ``w``-bit digits.
+def wide_partial(digits: list[int], a_digit: int, b_limbs: list[int], d: int, w: int) -> list[int]:
+    """``P = T / 2^d + a_digit·b`` with the exact division's carry: the part of a
+    :func:`wide_row_step` that needs no quotient (what the gateware registers beside
+    the quotient; :func:`zkel.gateware.arith.montmul_wide.partial_sum`).
 
-    ``T`` is ``nb + 1`` redundant digits of ``w + 3`` bits, digit ``k`` weighing
-    ``2^(w·k)``; ``b`` and ``p`` are ``nb`` limbs of ``w`` bits; ``q`` and ``a_digit``
-    have ``d <= w`` bits, so each product is ``d + w`` bits. Dividing by ``2^d``
-    moves the low ``d`` bits of digit ``k + 1`` (and of ``q·p_{k+1}``) to the top of
-    digit ``k`` (offset ``w - d``) and keeps the rest of digit ``k`` (and the high
-    ``w`` bits of ``q·p_k``) at offset 0; ``a_digit·b_k`` splits at bit ``w`` between
-    digits ``k`` and ``k + 1``. As in :func:`row_step` the low ``d`` bits of
-    ``T + q·p`` sum to 0 or ``2^d`` (carry ``digit0 mod 2^d != 0``). Each new digit is
-    at most four ``w``-bit terms, a ``d``-bit one, ``digit >> d`` and the carry:
-    below ``2^(w + 3)``. The integer mirror of
-    :func:`zkel.gateware.arith.montmul_wide.accumulate_wide`.
+    The low ``d`` bits of digit ``k + 1`` go to the top of digit ``k`` (offset
+    ``w - d``), the rest of digit ``k`` stays at offset 0; ``a_digit·b_k`` splits at
+    bit ``w`` between digits ``k`` and ``k + 1``; digit 0 gains ``digit0 mod 2^d != 0``
+    (its low bits plus those of ``q·p_0`` are 0 or ``2^d``).
     """
     nb = len(b_limbs)
     dmask, wmask = (1 << d) - 1, (1 << w) - 1
-    qp = [q * pj for pj in p_limbs]
     ab = [a_digit * bj for bj in b_limbs]
     out = []
     for k in range(nb + 1):
-        low = [digits[k] >> d]  # offset 0
-        high = []  # offset w - d
-        if k < nb:
-            low += [qp[k] >> d, ab[k] & wmask]
-            high += [digits[k + 1] & dmask]
-        if k + 1 < nb:
-            high += [qp[k + 1] & dmask]
-        if k > 0:
-            low += [ab[k - 1] >> w]
-        if k == 0:
-            low += [int(digits[0] & dmask != 0)]
-        out.append(sum(low) + (sum(high) << (w - d)))
+        low = [digits[k] >> d] + ([ab[k] & wmask] if k < nb else [])
+        low += [ab[k - 1] >> w] if k > 0 else [int(digits[0] & dmask != 0)]
+        high = (digits[k + 1] & dmask) if k < nb else 0
+        out.append(sum(low) + (high << (w - d)))
     return out
+
+
+def wide_quotient_sum(partial: list[int], q: int, p_limbs: list[int], d: int, w: int) -> list[int]:
+    """``P + q·p / 2^d`` less the low ``d`` bits already in P's carry
+    (:func:`zkel.gateware.arith.montmul_wide.quotient_sum`): the high ``w`` bits of
+    ``q·p_k`` at offset 0 of digit ``k``, the low ``d`` bits of ``q·p_{k+1}`` at offset
+    ``w - d``."""
+    nb = len(p_limbs)
+    dmask = (1 << d) - 1
+    qp = [q * pj for pj in p_limbs] + [0, 0]
+    return [partial[k] + (qp[k] >> d) + ((qp[k + 1] & dmask) << (w - d)) for k in range(nb + 1)]
+
+
+def wide_row_step(
+    digits: list[int], q: int, a_digit: int, b_limbs: list[int], p_limbs: list[int], d: int, w: int
+) -> list[int]:
+    """One row with asymmetric limbs: ``(T + q·p) / 2^d + a_digit·b`` on ``w``-bit digits,
+    :func:`wide_quotient_sum` of :func:`wide_partial`.
+
+    ``T`` is ``nb + 1`` redundant digits of ``w + 3`` bits, digit ``k`` weighing
+    ``2^(w·k)``; ``b`` and ``p`` are ``nb`` limbs of ``w`` bits; ``q`` and ``a_digit``
+    have ``d <= w`` bits, so each product is ``d + w`` bits. Each new digit is at most
+    four ``w``-bit terms, a ``d``-bit one, ``digit >> d`` and the carry: below
+    ``2^(w + 3)`` (and the partial sum, a subset of the terms, too).
+    """
+    return wide_quotient_sum(wide_partial(digits, a_digit, b_limbs, d, w), q, p_limbs, d, w)
 
 
 def mont_mul_wide_digits(a: int, b: int, p: int, digit_bits: int, limb_bits: int) -> DigitTrace:
