@@ -57,8 +57,10 @@ XCK26 = Device(
 XCZU48DR = Device(
     "xczu48dr-ffvg1517-2-e", "xcup", lut=425_280, ff=850_560, dsp=4_272, bram36=1_080, uram=80
 )
-"""Zynq UltraScale+ RFSoC ZU48DR (Gen 3; ZCU208, RFSoC 4x2): capacity from the RFSoC
-data sheet overview (DS889) product table."""
+"""Zynq UltraScale+ RFSoC ZU48DR (Gen 3; ZCU208, RFSoC 4x2): capacity as the RFSoC
+data sheet overview (DS889) lists it; the DSP count is the one the issue gives, the
+LUT/FF/BRAM/URAM figures match a third-party utilization report for this part (no
+copy of DS889 was at hand to check them against)."""
 
 
 @dataclass(frozen=True)
