@@ -30,7 +30,8 @@ Options (``kernels("sim", ...)``; where the CLI passes none, the environment):
     A backend name (``"cpu"``) to continue on if the simulation fails;
     ``$ZKEL_FALLBACK``.
 ``progress``
-    ``progress(stage, done, total)`` while split work runs.
+    ``progress(stage, done, total)`` while split work runs, and while a simulated
+    job's streams move (beats in and out, about twice a second).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def sim_kernels(
         raise ValueError(f"unknown accelerator configuration {name!r}; known: {sorted(CONFIGS)}")
 
     def open_accelerator() -> Accelerator:
-        sim_bus = bus or SimBus(cfg, backpressure=backpressure, seed=seed)
+        sim_bus = bus or SimBus(cfg, backpressure=backpressure, seed=seed, progress=progress)
         return Accelerator(sim_bus, timeout_s=timeout_s, progress=progress, max_ntt_log=max_ntt_log)
 
     msm = msm or os.environ.get(MSM_ENV) or "engine"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -50,10 +51,13 @@ def _kernels(
     bitstream: Path | None = None,
     sim_config: str | None = None,
     fallback: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ):  # noqa: ANN202 - returns a Kernels backend
     from zkel.host.accel import KernelsUnavailable, kernels
 
     options: dict = {}
+    if progress is not None and name in ("sim", "pynq"):
+        options["progress"] = progress
     if bitstream is not None:
         if name != "pynq":
             raise UserError("--bitstream goes with --backend pynq")
@@ -100,8 +104,15 @@ def prove_cmd(
     fallback: Fallback = None,
 ) -> None:
     """Prove with a snarkjs .zkey and .wtns; writes proof.json and public.json."""
-    kern = _kernels(backend, bitstream, sim_config, fallback)
+    bars: list = []  # the reporter's count, once it exists: accelerator jobs drive bars
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if bars:
+            bars[0](stage, done, total)
+
+    kern = _kernels(backend, bitstream, sim_config, fallback, progress)
     with reporter("prove") as rep:
+        bars.append(rep.count)
         rep.step(f"read {zkey_path}")
         zkey = load(zkey_path, read_zkey)
         pk = checked(zkey_path, lambda: groth16.ProvingKey.from_zkey(zkey))

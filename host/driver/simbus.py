@@ -45,6 +45,8 @@ CLOCK_S = 1e-8
 """Simulated clock period: 10 ns (100 MHz)."""
 REGISTER_TIMEOUT_S = 10.0
 """Wall seconds a register access may take before the bus counts as hung."""
+PROGRESS_EVERY_S = 0.5
+"""Wall seconds between two progress reports while a DMA wait is simulated."""
 
 
 class _Transfer:
@@ -77,6 +79,10 @@ class SimBus:
         Seed of the back-pressure pattern.
     max_transfer_bytes : int
         Largest transfer, as the AXI DMA's 26-bit length register allows by default.
+    progress : callable, optional
+        ``progress(stage, done, total)``, called about every
+        :data:`PROGRESS_EVERY_S` wall seconds while :meth:`wait` simulates a job:
+        ``done`` of ``total`` stream beats moved, both directions together.
     """
 
     def __init__(
@@ -87,12 +93,14 @@ class SimBus:
         backpressure: float = 0.0,
         seed: int = 0,
         max_transfer_bytes: int = (1 << 26) - 1,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
         if not 0.0 <= backpressure < 1.0:
             raise ValueError(f"back-pressure must be a probability in [0, 1), not {backpressure!r}")
         self.cfg = cfg
         self.beat_bytes = cfg.stream_bits // 8
         self.max_transfer_bytes = max_transfer_bytes
+        self.progress = progress
         self.clocks = 0
         self.sim_seconds = 0.0
         self.top = Top(cfg, make_multiplier)
@@ -143,7 +151,13 @@ class SimBus:
         def finished() -> bool:
             return (tx is None or tx.finished) and (rx is None or rx.finished)
 
-        if not self._advance_until(finished, timeout_s):
+        def report() -> None:
+            if self.progress is not None:
+                moved = [t for t in (tx, rx) if t is not None]
+                done = sum(min(t.done, t.total) for t in moved)
+                self.progress("simulated DMA beats", done, sum(t.total for t in moved))
+
+        if not self._advance_until(finished, timeout_s, report):
             self._tx = self._rx = None
             if tx is not None and not tx.finished:
                 raise DMATimeout("send", timeout_s, tx.done, tx.total)
@@ -179,23 +193,34 @@ class SimBus:
         result, self._reg_result = self._reg_result, None
         return result
 
-    def _advance_until(self, done: Callable[[], bool], timeout_s: float) -> bool:
+    def _advance_until(
+        self, done: Callable[[], bool], timeout_s: float, report: Callable[[], None] | None = None
+    ) -> bool:
         t0 = time.perf_counter()
         try:
-            return self._advance(done, timeout_s)
+            return self._advance(done, timeout_s, report)
         finally:
             self.sim_seconds += time.perf_counter() - t0
 
-    def _advance(self, done: Callable[[], bool], timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
+    def _advance(
+        self, done: Callable[[], bool], timeout_s: float, report: Callable[[], None] | None
+    ) -> bool:
+        now = time.monotonic()
+        deadline, next_report = now + timeout_s, now + PROGRESS_EVERY_S
         advance = self._sim.advance
         while not done():
             for _ in range(64):
                 advance()
                 if done():
+                    if report is not None:
+                        report()
                     return True
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now > deadline:
                 return False
+            if report is not None and now >= next_report:
+                report()
+                next_report = now + PROGRESS_EVERY_S
         return True
 
     # --- the testbenches (simulation side) ------------------------------------------

@@ -121,6 +121,21 @@ def test_back_pressure_on_the_output(tiny_bus):
         tiny_bus.backpressure = 0.0
 
 
+def test_progress_counts_the_stream_beats(tiny_bus):
+    seen = []
+    tiny_bus.progress = lambda *a: seen.append(a)
+    try:
+        values = fr_values(7, 4)
+        assert Accelerator(tiny_bus, timeout_s=120).ntt(values) == ntt.ntt(values)
+    finally:
+        tiny_bus.progress = None
+    beats = 2 * 4 * 256 // tiny_bus.cfg.stream_bits  # 4 elements in, 4 out
+    assert seen and all(stage == "simulated DMA beats" for stage, _, _ in seen)
+    assert all(total == beats and 0 <= done <= total for _, done, total in seen)
+    assert seen[-1] == ("simulated DMA beats", beats, beats)
+    assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
+
+
 def test_describe_status_names_bits():
     status = regmap.decode("STATUS", regmap.encode("STATUS", BUSY=1, ERR_TLAST=1))
     assert describe_status(status).startswith("BUSY, ERR_TLAST (input TLAST")
