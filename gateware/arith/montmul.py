@@ -199,23 +199,8 @@ class MontMul(wiring.Component):
         m = Module()
         par = self.params
         n, w = par.n_limbs, par.limb_bits
-        valid = [self.i_valid]  # the valid bit after each clock stage
-
-        def stage(*groups: list[Value]) -> list[list[Signal]]:
-            """One clock of delay for each group of values (and the valid bit)."""
-            k = len(valid)
-            v = Signal(name=f"valid_{k}")
-            m.d.sync += v.eq(valid[-1])
-            valid.append(v)
-            out = []
-            for g, values in enumerate(groups):
-                regs = [
-                    Signal(len(x), name=f"s{k}_{g}_{i}", reset_less=True)
-                    for i, x in enumerate(values)
-                ]
-                m.d.sync += [reg.eq(x) for reg, x in zip(regs, values, strict=True)]
-                out.append(regs)
-            return out
+        stages = rows.Stages(m, self.i_valid)
+        stage = stages.stage
 
         digits, q = [], None
         a_rest, b = par.operand_limbs(self.a), par.operand_limbs(self.b)  # a_rest[0] = a_r
@@ -239,6 +224,6 @@ class MontMul(wiring.Component):
         out = final_reduction(m, par, digits)
         stage()
         stage()
-        assert len(valid) - 1 == self.latency
-        m.d.comb += [self.o.eq(out), self.o_valid.eq(valid[-1])]
+        assert stages.depth == self.latency
+        m.d.comb += [self.o.eq(out), self.o_valid.eq(stages.valid[-1])]
         return m

@@ -322,23 +322,8 @@ class MontMulWide(wiring.Component):
         m = Module()
         par = self.params
         na, nb, d, w = par.n_digits, par.n_limbs, par.digit_bits, par.limb_bits
-        valid = [self.i_valid]  # the valid bit after each clock stage
-
-        def stage(*groups: list[Value]) -> list[list[Signal]]:
-            """One clock of delay for each group of values (and the valid bit)."""
-            k = len(valid)
-            v = Signal(name=f"valid_{k}")
-            m.d.sync += v.eq(valid[-1])
-            valid.append(v)
-            out = []
-            for g, values in enumerate(groups):
-                regs = [
-                    Signal(len(x), name=f"s{k}_{g}_{i}", reset_less=True)
-                    for i, x in enumerate(values)
-                ]
-                m.d.sync += [reg.eq(x) for reg, x in zip(regs, values, strict=True)]
-                out.append(regs)
-            return out
+        stages = rows.Stages(m, self.i_valid)
+        stage = stages.stage
 
         a_rest, b = split(self.a, d, na), split(self.b, w, nb)  # a_rest[0] = a_r
         # clock 1: a_0·b
@@ -367,6 +352,6 @@ class MontMulWide(wiring.Component):
         out = final_reduction(m, par, digits)
         stage()
         stage()
-        assert len(valid) - 1 == self.latency
-        m.d.comb += [self.o.eq(out), self.o_valid.eq(valid[-1])]
+        assert stages.depth == self.latency
+        m.d.comb += [self.o.eq(out), self.o_valid.eq(stages.valid[-1])]
         return m

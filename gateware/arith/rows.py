@@ -111,3 +111,38 @@ def digits_value(digits: list[Value], w: int, width: int) -> Value:
     pad = Const(0, w - DIGIT_EXTRA_BITS)
     high = Cat(Const(0, w), *(Cat(d[w:], pad) for d in digits))
     return (low + high)[:width]
+
+
+class Stages:
+    """The pipeline registers of a multiplier, one clock stage at a time.
+
+    ``stages.stage(*groups)`` delays every value of each group (lists of
+    :class:`Value`) and the valid bit by one clock (``reset_less`` registers named
+    ``s{k}_{g}_{i}``, valid bits ``valid_{k}``) and returns the registered groups.
+    ``valid[-1]`` is the valid bit after the last stage; :attr:`depth` counts the
+    stages, i.e. the clocks of latency so far.
+    """
+
+    def __init__(self, m: Module, valid_in: Value) -> None:
+        self.m = m
+        self.valid: list[Value] = [valid_in]
+
+    @property
+    def depth(self) -> int:
+        """Clock stages registered so far."""
+        return len(self.valid) - 1
+
+    def stage(self, *groups: list[Value]) -> list[list[Signal]]:
+        """One clock of delay for each group of values (and the valid bit)."""
+        k = len(self.valid)
+        v = Signal(name=f"valid_{k}")
+        self.m.d.sync += v.eq(self.valid[-1])
+        self.valid.append(v)
+        out = []
+        for g, values in enumerate(groups):
+            regs = [
+                Signal(len(x), name=f"s{k}_{g}_{i}", reset_less=True) for i, x in enumerate(values)
+            ]
+            self.m.d.sync += [reg.eq(x) for reg, x in zip(regs, values, strict=True)]
+            out.append(regs)
+        return out
