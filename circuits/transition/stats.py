@@ -40,6 +40,8 @@ OTHER = "type rules, ranges, market updates, public-data bytes"
 
 _TRADE = ("A", "B", "order a", "order b", "A margin", "B margin", "margin checks",
           "A funding", "B funding", "fill", "A table", "B table", "A entry", "B entry")  # fmt: skip
+_LIQUIDATE = ("A", "B", "A margin", "B margin", "margin checks", "A funding", "B funding",
+               "liquidation")  # fmt: skip
 USES: dict[TxType, tuple[str, ...]] = {
     TxType.NOOP: (),
     TxType.CREATE: ("A",),
@@ -52,29 +54,9 @@ USES: dict[TxType, tuple[str, ...]] = {
     TxType.ORDER: ("A", "signature", "order a", "A table", "A entry"),
     TxType.FILL: _TRADE,
     TxType.DROP: ("A", "A table", "A entry"),
-    TxType.LIQUIDATE: (
-        "A",
-        "B",
-        "A margin",
-        "B margin",
-        "margin checks",
-        "A funding",
-        "B funding",
-        "liquidation",
-    ),  # fmt: skip
+    TxType.LIQUIDATE: _LIQUIDATE,
     TxType.COLLECT: ("A",),
-    TxType.DELEVERAGE: (
-        "A",
-        "B",
-        "A margin",
-        "B margin",
-        "margin checks",
-        "A funding",
-        "B funding",
-        "fill",
-        "liquidation",
-        "deleverage",
-    ),  # fmt: skip
+    TxType.DELEVERAGE: (*_LIQUIDATE, "fill", "deleverage"),  # the fill's sizes, the deficit
 }
 
 
