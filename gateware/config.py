@@ -47,6 +47,34 @@ class Device:
     uram: int = 0
 
 
+URAM_WORD_BITS, URAM_DEPTH = 72, 4096
+"""Geometry of one UltraRAM block (URAM288): 4,096 words of 72 bits, one clock,
+synchronous reads, no initial contents."""
+
+URAM_MIN_BITS = 1 << 20
+"""Smallest memory (bits) placed in UltraRAM on a part that has it. Above this the
+288 Kbit granularity wastes little, and block RAM stays free for the twiddle ROM
+(which needs initial contents, which UltraRAM cannot hold) and the PS side's
+interconnect and DMA FIFOs."""
+
+
+def ram_style(uram: bool, depth: int, width: int) -> str | None:
+    """The ``ram_style`` synthesis attribute for a ``depth`` x ``width``-bit RAM.
+
+    ``"ultra"`` when ``uram`` (the target has UltraRAM) and the memory holds at
+    least :data:`URAM_MIN_BITS`; ``None`` (the tool's own choice, block RAM or
+    LUT RAM by size) otherwise. Vivado and Yosys (``synth_xilinx -uram``) both
+    read the attribute. The memory must then have no initial contents.
+    """
+    return "ultra" if uram and depth * width >= URAM_MIN_BITS else None
+
+
+def uram_blocks(depth: int, width: int) -> int:
+    """UltraRAM blocks a ``depth`` x ``width``-bit memory takes at most (whole
+    4,096 x 72 tiles; Yosys may pack a partial row tighter)."""
+    return -(-width // URAM_WORD_BITS) * -(-depth // URAM_DEPTH)
+
+
 XC7Z020 = Device("xc7z020clg400-1", "xc7", lut=53_200, ff=106_400, dsp=220, bram36=140)
 XCZU7EV = Device(
     "xczu7ev-ffvc1156-2-e", "xcup", lut=230_400, ff=460_800, dsp=1_728, bram36=312, uram=96

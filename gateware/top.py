@@ -207,6 +207,11 @@ class Top(wiring.Component):
         Output stream.
     irq : Out(1)
         ``STATUS.DONE``.
+
+    Attributes
+    ----------
+    engines : dict
+        ``"ntt"`` and ``"msm"``: the engines, set when the top is elaborated.
     """
 
     def __init__(
@@ -240,8 +245,10 @@ class Top(wiring.Component):
         mode_f = ctrl.field("MODE")
         mode = regs.ctrl[mode_f.lsb : mode_f.lsb + mode_f.width]
 
-        ntt = NTTEngine(cfg.ntt, self._make_multiplier)
-        msm = MSMEngine(cfg.msm, self._make_fq_multiplier)
+        uram = cfg.device.uram > 0
+        ntt = NTTEngine(cfg.ntt, self._make_multiplier, uram=uram)
+        msm = MSMEngine(cfg.msm, self._make_fq_multiplier, uram=uram)
+        self.engines = {"ntt": ntt, "msm": msm}
         unpack = AXIStreamToElements(cfg.stream_bits)
         pack = ElementsToAXIStream(cfg.stream_bits)
         for name, sub in (("ntt", ntt), ("msm", msm), ("unpack", unpack), ("pack", pack)):

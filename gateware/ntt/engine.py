@@ -41,7 +41,7 @@ from amaranth.lib.wiring import In, Out
 
 from zkel.circuits.bn254.fields import R as FR_MODULUS
 from zkel.gateware.axi.stream import element_stream
-from zkel.gateware.config import ELEMENT_BITS, NTTConfig
+from zkel.gateware.config import ELEMENT_BITS, NTTConfig, ram_style
 from zkel.gateware.ntt.addressing import bit_reverse, insert_zero, parity, unit_lanes
 from zkel.gateware.ntt.butterfly import BUTTERFLY, SCALE, Butterfly, MultiplierFactory
 from zkel.gateware.ntt.twiddles import TwiddleROM, inverse_size_values
@@ -81,19 +81,39 @@ class NTTEngine(wiring.Component):
     err_tlast : Out(1)
         Pulse: an input element's ``last`` disagreed with its position.
 
+    Parameters
+    ----------
+    cfg : NTTConfig
+        Largest on-chip size and butterfly units.
+    make_multiplier : MultiplierFactory
+        Builds each butterfly's Fr Montgomery multiplier.
+    uram : bool
+        The target part has UltraRAM: each of the ``2 * units`` data memories
+        (``2^(max_log_size - 1) / units`` words of 256 bits) of 1 Mbit or more goes
+        there (:func:`zkel.gateware.config.ram_style`); the twiddle ROM, which needs
+        initial contents, stays in block RAM.
+
     Attributes
     ----------
+    data_memories : list of Memory
+        The ``2 * units`` data memories (bank-major), set when the engine is
+        elaborated.
+    twiddle_rom : TwiddleROM
+        The twiddle ROM (block RAM: it has initial contents), set likewise.
     out_fifo : SyncFIFOBuffered
         The unload FIFO (:data:`OUT_FIFO_DEPTH` entries of 257 bits), set when the
         engine is elaborated, so tests can watch it.
     """
 
-    def __init__(self, cfg: NTTConfig, make_multiplier: MultiplierFactory) -> None:
+    def __init__(
+        self, cfg: NTTConfig, make_multiplier: MultiplierFactory, *, uram: bool = False
+    ) -> None:
         self.cfg = cfg
         self.K = cfg.max_log_size
         self.P = cfg.units
         self.p = cfg.units.bit_length() - 1
         self.depth = 1 << (self.K - self.p - 1)
+        self.ram_style = ram_style(uram, self.depth, ELEMENT_BITS)
         self.tag_layout = data.StructLayout(
             {
                 "addr_a": range(self.depth),
@@ -186,11 +206,14 @@ class _State:
 
     def memories(self) -> None:
         m, eng = self.m, self.eng
+        eng.data_memories = []
         for bank in range(2):
             for lane in range(eng.P):
-                mem = memory.Memory(shape=ELEMENT_BITS, depth=eng.depth, init=[])
+                attrs = {"ram_style": eng.ram_style} if eng.ram_style else None
+                mem = memory.Memory(shape=ELEMENT_BITS, depth=eng.depth, init=[], attrs=attrs)
                 m.submodules[f"mem_b{bank}_l{lane}"] = mem
                 self.mem[bank][lane] = mem
+                eng.data_memories.append(mem)
                 self.rd[bank][lane] = mem.read_port()
                 self.wr[bank][lane] = mem.write_port()
 
@@ -198,7 +221,7 @@ class _State:
         m, eng = self.m, self.eng
         for u, unit in enumerate(eng.units):
             m.submodules[f"unit{u}"] = unit
-        m.submodules.rom = self.rom = TwiddleROM(eng.K, eng.P, eng.mont_r)
+        m.submodules.rom = self.rom = eng.twiddle_rom = TwiddleROM(eng.K, eng.P, eng.mont_r)
         m.d.comb += self.rom.inverse.eq(self.inv)
         ninv = inverse_size_values(eng.K, eng.mont_r)
         one_mont = eng.mont_r % FR_MODULUS

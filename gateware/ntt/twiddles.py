@@ -64,6 +64,11 @@ class TwiddleROM(wiring.Component):
         Montgomery form.
     negate : Out(ArrayLayout(1, ports))
         One clock later, per port: the true twiddle is ``-value``.
+
+    Attributes
+    ----------
+    depth : int
+        ROM words (256 bits each, Montgomery form).
     """
 
     def __init__(self, max_log_size: int, ports: int, mont_r: int) -> None:
@@ -71,6 +76,7 @@ class TwiddleROM(wiring.Component):
         self.ports = ports
         self.exp_bits = max(max_log_size - 1, 1)
         self._init = rom_values(max_log_size, mont_r)
+        self.depth = len(self._init)
         super().__init__(
             {
                 "exponent": In(data.ArrayLayout(self.exp_bits, ports)),

@@ -88,7 +88,9 @@ def test_render_table_and_verdicts():
 
 def test_script_targets_the_family_and_uses_relative_paths():
     script = yosys_script(get_config("zu7ev"))
-    assert "synth_xilinx -flatten -noiopad -noclkbuf -family xcup -top zkel_top" in script
+    assert "synth_xilinx -flatten -noiopad -noclkbuf -family xcup -uram -top zkel_top" in script
+    # 7-series has no UltraRAM: no -uram there
+    assert "-family xc7 -top zkel_top" in yosys_script(get_config("z7020"))
     assert "read_rtlil top.il" in script and "stat.json" in script and "/" not in script
 
 
