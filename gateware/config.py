@@ -286,10 +286,9 @@ CONFIGS: dict[str, AccelConfig] = {
                 "KV260 (K26 SOM). DSPs: 2 pipelined Fq multipliers (630) and one "
                 "pipelined Fr unit (285): 915 of 1,248; 4 Fq multipliers (1,260) exceed "
                 "the DSPs, so one addition per 6 clocks, and one butterfly per clock. "
-                "LUTs set the NTT's one unit: a pipelined multiplier is about 20,700 "
-                "LUTs with its shift registers (Yosys), three of them beside the "
-                "engines' ~41,000 (the z7020 top less its iterative multipliers) about "
-                "88% of the 117,120"
+                "LUTs set the NTT's one unit: the whole top by Yosys (zkel hw report) "
+                "takes 101,868 of the 117,120 (87%), buckets and NTT data in 51 of "
+                "the 64 URAM288, 29 BRAM36"
             ),
         ),
         AccelConfig(
@@ -305,8 +304,10 @@ CONFIGS: dict[str, AccelConfig] = {
                 "pipelined Fq multipliers (3,780), a fully pipelined adder (one addition "
                 "per clock; c = 10, where bench gateware measures 0.993 additions per "
                 "clock), and one pipelined Fr unit (285): 4,065 of 4,272. LUTs by "
-                "Yosys: 13 multipliers at ~20,700 with their shift registers and the "
-                "engines' ~41,000, about 73% of 425,280"
+                "Yosys block sums (the whole top not yet run): 13 multipliers at "
+                "~20,700 with their shift registers and the engines' ~41,000, about "
+                "73% of 425,280; memories as k26's buckets and zu7ev's NTT, 59 of "
+                "the 80 URAM288"
             ),
         ),
         AccelConfig(
