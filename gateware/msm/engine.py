@@ -40,8 +40,9 @@ Storage: the bucket RAM is ``bucket_entries`` words of 768 bits, one write port
 and one read port transparent to it, with no initial contents (the clear after
 reset fills it). With ``uram=True`` (the part has UltraRAM) and at least 1 Mbit
 it carries ``ram_style = "ultra"`` (:func:`zkel.gateware.config.ram_style`): 18.9
-Mbit at c = 11 would take 528 of the XCZU7EV's 312 BRAM36 as block RAM, 64 of its
-96 URAM288 as UltraRAM (Yosys).
+Mbit at c = 11 is more block RAM than the XCZU7EV has (its 312 BRAM36 hold 11.5
+Mbit; Yosys put the zu7ev top at 689 BRAM36 before this), and 64 of its 96
+URAM288 (Yosys ``synth_xilinx -uram``, this memory alone).
 
 Timing: one bucket operation per ``initiation_interval`` of the adder while the
 collision queue is not full, plus the adder latency to drain and ``3`` output
