@@ -118,7 +118,10 @@ def boards_cmd() -> None:
 
 @app.command("build")
 def build_cmd(
-    board: Annotated[str, typer.Option(help="Board: pynq-z2, zcu104, kv260 or rfsoc4x2 (zkel hw boards lists them).")],
+    board: Annotated[
+        str,
+        typer.Option(help="Board: pynq-z2, zcu104, kv260 or rfsoc4x2 (zkel hw boards lists them)."),
+    ],
     out: Annotated[
         Path | None, typer.Option(help="Build directory (default build/hw/BOARD).")
     ] = None,
