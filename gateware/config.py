@@ -58,15 +58,15 @@ URAM_MIN_BITS = 1 << 20
 interconnect and DMA FIFOs."""
 
 
-def ram_style(uram: bool, depth: int, width: int) -> str | None:
-    """The ``ram_style`` synthesis attribute for a ``depth`` x ``width``-bit RAM.
+def ram_attrs(uram: bool, depth: int, width: int) -> dict[str, str] | None:
+    """Synthesis attributes for a ``depth`` x ``width``-bit RAM (``Memory(attrs=...)``).
 
-    ``"ultra"`` when ``uram`` (the target has UltraRAM) and the memory holds at
-    least :data:`URAM_MIN_BITS`; ``None`` (the tool's own choice, block RAM or
-    LUT RAM by size) otherwise. Vivado and Yosys (``synth_xilinx -uram``) both
-    read the attribute. The memory must then have no initial contents.
+    ``{"ram_style": "ultra"}`` when ``uram`` (the target has UltraRAM) and the
+    memory holds at least :data:`URAM_MIN_BITS`; ``None`` (the tool's own choice,
+    block RAM or LUT RAM by size) otherwise. Vivado and Yosys (``synth_xilinx
+    -uram``) both read the attribute. The memory must then have no initial contents.
     """
-    return "ultra" if uram and depth * width >= URAM_MIN_BITS else None
+    return {"ram_style": "ultra"} if uram and depth * width >= URAM_MIN_BITS else None
 
 
 def uram_blocks(depth: int, width: int) -> int:
@@ -271,7 +271,8 @@ CONFIGS: dict[str, AccelConfig] = {
                 "clocks and one butterfly per clock; 6 Fq multipliers (1,890) do not fit, "
                 "and 2 would halve the MSM to give the NTT a second unit, a bad trade "
                 "(the MSMs of a proof take several times the NTTs' clocks). The whole "
-                "top by Yosys (zkel hw report): 144,042 of 230,400 LUTs (62.5%), "
+                "top by Yosys (zkel hw report, before the adder's x9 units were rebuilt): "
+                "144,042 of 230,400 LUTs (62.5%), "
                 "buckets and NTT data in 80 of the 96 URAM288, 57 BRAM36"
             ),
         ),
@@ -287,9 +288,9 @@ CONFIGS: dict[str, AccelConfig] = {
                 "KV260 (K26 SOM). DSPs: 2 pipelined Fq multipliers (630) and one "
                 "pipelined Fr unit (285): 915 of 1,248; 4 Fq multipliers (1,260) exceed "
                 "the DSPs, so one addition per 6 clocks, and one butterfly per clock. "
-                "LUTs set the NTT's one unit: the whole top by Yosys (zkel hw report) "
-                "takes 101,868 of the 117,120 (87%), buckets and NTT data in 51 of "
-                "the 64 URAM288, 29 BRAM36"
+                "LUTs set the NTT's one unit: the whole top by Yosys (zkel hw report, "
+                "before the adder's x9 units were rebuilt) takes 101,868 of the "
+                "117,120 (87%), buckets and NTT data in 51 of the 64 URAM288, 29 BRAM36"
             ),
         ),
         AccelConfig(
@@ -305,7 +306,7 @@ CONFIGS: dict[str, AccelConfig] = {
                 "pipelined Fq multipliers (3,780), a fully pipelined adder (one addition "
                 "per clock; c = 10, where bench gateware measures 0.993 additions per "
                 "clock), and one pipelined Fr unit (285): 4,065 of 4,272. LUTs by "
-                "Yosys block sums (the whole top not yet run): 13 multipliers at "
+                "Yosys block sums (the whole-top run traps in yowasp's ABC9): 13 multipliers at "
                 "~20,700 with their shift registers and the engines' ~41,000, about "
                 "73% of 425,280; memories as k26's buckets and zu7ev's NTT, 59 of "
                 "the 80 URAM288"

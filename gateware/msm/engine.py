@@ -39,7 +39,7 @@ products scale each sum by ``R^-3``, which a projective point ignores), so only
 Storage: the bucket RAM is ``bucket_entries`` words of 768 bits, one write port
 and one read port transparent to it, with no initial contents (the clear after
 reset fills it). With ``uram=True`` (the part has UltraRAM) and at least 1 Mbit
-it carries ``ram_style = "ultra"`` (:func:`zkel.gateware.config.ram_style`): 18.9
+it carries ``ram_style = "ultra"`` (:func:`zkel.gateware.config.ram_attrs`): 18.9
 Mbit at c = 11 is more block RAM than the XCZU7EV has (its 312 BRAM36 hold 11.5
 Mbit; Yosys put the zu7ev top at 689 BRAM36 before this), and 64 of its 96
 URAM288 (Yosys ``synth_xilinx -uram``, this memory alone).
@@ -60,7 +60,7 @@ from amaranth.lib.wiring import In, Out
 
 from zkel.circuits.bn254.fields import Q
 from zkel.gateware.axi.stream import element_stream
-from zkel.gateware.config import ELEMENT_BITS, MSMConfig, ram_style
+from zkel.gateware.config import ELEMENT_BITS, MSMConfig, ram_attrs
 from zkel.gateware.ec.mulstage import MultiplierFactory
 from zkel.gateware.ec.padd import PointAdder
 from zkel.gateware.msm.hazard import InFlight
@@ -122,7 +122,7 @@ class MSMEngine(wiring.Component):
         self.cfg = cfg
         self.c, self.W, self.NB = cfg.window_bits, cfg.n_windows, cfg.buckets_per_window
         self.depth = cfg.bucket_entries
-        self.ram_style = ram_style(uram, self.depth, BUCKET_BITS)
+        self.ram_attrs = ram_attrs(uram, self.depth, BUCKET_BITS)
         self.addr_bits = max((self.depth - 1).bit_length(), 1)
         self.adder = PointAdder(
             make_multiplier, multipliers=cfg.multipliers, tag_bits=self.addr_bits
@@ -198,9 +198,8 @@ class _Build:
     def storage(self) -> None:
         m, eng = self.m, self.eng
         # No initial contents (UltraRAM has none): CLEAR fills the buckets after reset.
-        attrs = {"ram_style": eng.ram_style} if eng.ram_style else None
         m.submodules.buckets = mem = memory.Memory(
-            shape=BUCKET_BITS, depth=eng.depth, init=[], attrs=attrs
+            shape=BUCKET_BITS, depth=eng.depth, init=[], attrs=eng.ram_attrs
         )
         eng.bucket_ram = mem
         self.wr = mem.write_port()

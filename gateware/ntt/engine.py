@@ -41,7 +41,7 @@ from amaranth.lib.wiring import In, Out
 
 from zkel.circuits.bn254.fields import R as FR_MODULUS
 from zkel.gateware.axi.stream import element_stream
-from zkel.gateware.config import ELEMENT_BITS, NTTConfig, ram_style
+from zkel.gateware.config import ELEMENT_BITS, NTTConfig, ram_attrs
 from zkel.gateware.ntt.addressing import bit_reverse, insert_zero, parity, unit_lanes
 from zkel.gateware.ntt.butterfly import BUTTERFLY, SCALE, Butterfly, MultiplierFactory
 from zkel.gateware.ntt.twiddles import TwiddleROM, inverse_size_values
@@ -90,7 +90,7 @@ class NTTEngine(wiring.Component):
     uram : bool
         The target part has UltraRAM: each of the ``2 * units`` data memories
         (``2^(max_log_size - 1) / units`` words of 256 bits) of 1 Mbit or more goes
-        there (:func:`zkel.gateware.config.ram_style`); the twiddle ROM, which needs
+        there (:func:`zkel.gateware.config.ram_attrs`); the twiddle ROM, which needs
         initial contents, stays in block RAM.
 
     Attributes
@@ -113,7 +113,7 @@ class NTTEngine(wiring.Component):
         self.P = cfg.units
         self.p = cfg.units.bit_length() - 1
         self.depth = 1 << (self.K - self.p - 1)
-        self.ram_style = ram_style(uram, self.depth, ELEMENT_BITS)
+        self.ram_attrs = ram_attrs(uram, self.depth, ELEMENT_BITS)
         self.tag_layout = data.StructLayout(
             {
                 "addr_a": range(self.depth),
@@ -209,8 +209,9 @@ class _State:
         eng.data_memories = []
         for bank in range(2):
             for lane in range(eng.P):
-                attrs = {"ram_style": eng.ram_style} if eng.ram_style else None
-                mem = memory.Memory(shape=ELEMENT_BITS, depth=eng.depth, init=[], attrs=attrs)
+                mem = memory.Memory(
+                    shape=ELEMENT_BITS, depth=eng.depth, init=[], attrs=eng.ram_attrs
+                )
                 m.submodules[f"mem_b{bank}_l{lane}"] = mem
                 self.mem[bank][lane] = mem
                 eng.data_memories.append(mem)

@@ -1,11 +1,11 @@
 """On-chip memory placement: which memories go to UltraRAM, and whether each
 configuration's memories fit its part's block RAM and UltraRAM.
 
-The whole-top Yosys report takes 16 minutes (k26) to 86 (zu7ev), too long for
+The whole-top Yosys report takes 14 minutes (z7020) to 26 (zu7ev), too long for
 ``make test``; this budget check is what keeps a configuration change from
 outgrowing the part's memories between those runs. (It would have caught the
 large tops' bucket RAMs landing in block RAM: 18.9 Mbit against the XCZU7EV's
-11.2 Mbit of BRAM36.)
+11.5 Mbit of BRAM36.)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from zkel.gateware.config import (
     URAM_MIN_BITS,
     XC7Z020,
     get_config,
-    ram_style,
+    ram_attrs,
     uram_blocks,
 )
 from zkel.gateware.msm.engine import BUCKET_BITS
@@ -46,34 +46,22 @@ def _memories(name: str) -> list[tuple[str, int, int, bool, str | None]]:
     ntt, msm = top.engines["ntt"], top.engines["msm"]
     ntt.elaborate(None)
     msm.elaborate(None)
-    out = [
-        (
-            "buckets",
-            msm.bucket_ram.depth,
-            Shape.cast(msm.bucket_ram.shape).width,
-            any(msm.bucket_ram.init),
-            msm.bucket_ram.attrs.get("ram_style"),
-        )
-    ]
-    for i, mem in enumerate(ntt.data_memories):
-        out.append(
-            (
-                f"ntt{i}",
-                mem.depth,
-                Shape.cast(mem.shape).width,
-                any(mem.init),
-                mem.attrs.get("ram_style"),
-            )
-        )
+
+    def row(what: str, mem) -> tuple[str, int, int, bool, str | None]:
+        width = Shape.cast(mem.shape).width
+        return (what, mem.depth, width, any(mem.init), mem.attrs.get("ram_style"))
+
+    out = [row("buckets", msm.bucket_ram)]
+    out += [row(f"ntt{i}", mem) for i, mem in enumerate(ntt.data_memories)]
     rom = ntt.twiddle_rom
     out.append(("twiddles", rom.depth, 256, True, None))
     return out
 
 
 def test_policy():
-    assert ram_style(True, 4096, 256) == "ultra"  # exactly 1 Mbit
-    assert ram_style(True, 4095, 256) is None
-    assert ram_style(False, 1 << 20, 768) is None  # no UltraRAM on the part
+    assert ram_attrs(True, 4096, 256) == {"ram_style": "ultra"}  # exactly 1 Mbit
+    assert ram_attrs(True, 4095, 256) is None
+    assert ram_attrs(False, 1 << 20, 768) is None  # no UltraRAM on the part
     assert uram_blocks(4096, 72) == 1 and uram_blocks(4097, 73) == 4
     assert uram_blocks(13312, 768) == 44 and uram_blocks(8192, 256) == 8
 
